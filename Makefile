@@ -1,0 +1,35 @@
+# Flock: `make run` starts the whole stack on 127.0.0.1; `make test` runs the suite against a
+# throw-away stack on free ports. Both install what is missing first.
+
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean check-tools
+
+run: $(STAMP)
+	$(VENV)/bin/flock run
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-tools:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
+	  { echo "Python 3.11 or newer is required as '$(PYTHON)' (Debian/Ubuntu: apt-get install python3 python3-venv)"; exit 1; }
+	@command -v java >/dev/null || \
+	  { echo "Java 17 or newer is required for Neo4j (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"; exit 1; }
+	@command -v mvn >/dev/null || \
+	  { echo "Maven is required to fetch Neo4j's jars (Debian/Ubuntu: apt-get install maven)"; exit 1; }
+
+$(STAMP): pyproject.toml | check-tools
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT revision_id_unique IF NOT EXISTS FOR (v:Revision) REQUIRE v.id IS UNIQUE

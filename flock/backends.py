@@ -1,0 +1,71 @@
+"""The connections a running app holds: Neo4j, Redis, the RQ queue and Typesense.
+
+Created once when the app starts serving and closed when it stops; views reach them through
+`backends()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+import redis.asyncio as aioredis
+import typesense
+from quart import current_app
+from rq import Queue
+
+from flock.settings import Settings
+from graph.db import Graph
+from jobs.queues import default_queue
+
+
+@dataclass
+class Backends:
+    settings: Settings
+    graph: Graph
+    redis: aioredis.Redis
+    queue: Queue
+    typesense: typesense.Client
+    http: httpx.AsyncClient
+
+    @classmethod
+    def connect(cls, settings: Settings) -> Backends:
+        return cls(
+            settings=settings,
+            graph=Graph(settings),
+            redis=aioredis.Redis.from_url(
+                settings.redis_url, socket_timeout=2, socket_connect_timeout=1
+            ),
+            queue=default_queue(settings),
+            typesense=typesense_client(settings),
+            http=httpx.AsyncClient(timeout=2.0),
+        )
+
+    async def close(self) -> None:
+        await self.graph.close()
+        await self.redis.aclose()
+        await self.http.aclose()
+
+
+def typesense_client(settings: Settings) -> typesense.Client:
+    url = urlsplit(settings.typesense_url)
+    return typesense.Client(
+        {
+            "nodes": [
+                {
+                    "host": url.hostname,
+                    "port": url.port or (443 if url.scheme == "https" else 80),
+                    "protocol": url.scheme,
+                }
+            ],
+            "api_key": settings.typesense_api_key,
+            "connection_timeout_seconds": 2,
+            "num_retries": 1,
+        }
+    )
+
+
+def backends() -> Backends:
+    """The running app's connections."""
+    return current_app.extensions["flock"]

@@ -1,0 +1,152 @@
+"""`flock`: what operators do — run the stack, run a worker, apply the schema, inspect settings."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from dataclasses import fields
+
+import click
+
+from flock.settings import Settings
+from flock.stack.processes import StackError
+
+
+@click.group()
+def main() -> None:
+    """Flock: an open, graph-native Twitter-like platform."""
+
+
+@main.command()
+def run() -> None:
+    """Start Neo4j, Redis, Typesense, a worker and the app on 127.0.0.1; Ctrl-C stops all."""
+    from flock.stack.stack import Stack
+
+    settings = _settings()
+    stack = Stack(settings)
+    # Install both explicitly: a shell may have started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    started = time.monotonic()
+    try:
+        click.echo("Starting Flock's stack (logs under var/)...")
+        running = stack.start()
+        click.echo(
+            f"Flock is ready in {time.monotonic() - started:.1f}s: "
+            f"http://{running.host}:{running.port}/  (Ctrl-C stops everything)"
+        )
+        while True:
+            dead = stack.dead()
+            if dead:
+                names = ", ".join(f"{p.name} (log: {p.log_path})" for p in dead)
+                raise StackError(f"stopped unexpectedly: {names}")
+            time.sleep(1)
+    except KeyboardInterrupt:
+        click.echo("\nStopping...")
+        _stop_uninterrupted(stack)
+        click.echo("Stopped.")
+    except StackError as error:
+        _stop_uninterrupted(stack)
+        click.echo(f"flock run: {error}", err=True)
+        sys.exit(1)
+
+
+def _stop_uninterrupted(stack) -> None:
+    """Stop the stack; a second Ctrl-C must not leave servers running."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    stack.stop()
+
+
+@main.command()
+def serve() -> None:
+    """Serve the app alone on FLOCK_HOST:FLOCK_PORT (its services are elsewhere)."""
+    import os
+
+    settings = _settings()
+    os.execvp(  # noqa: S606 - hand the process over to Hypercorn
+        sys.executable,
+        [
+            sys.executable, "-m", "hypercorn",
+            "--bind", f"{settings.host}:{settings.port}",
+            "--workers", str(settings.web_workers),
+            "flock.app:create_app()",
+        ],
+    )  # fmt: skip
+
+
+@main.group(invoke_without_command=True)
+@click.option("--name", default=None, help="The worker's name in Redis.")
+@click.pass_context
+def worker(ctx: click.Context, name: str | None) -> None:
+    """Run an RQ worker on Flock's queues."""
+    if ctx.invoked_subcommand is None:
+        from flock.logs import configure_logging
+        from jobs.worker import run_worker
+
+        settings = _settings()
+        configure_logging(settings.log_level)
+        run_worker(settings, name)
+
+
+@worker.command("ping")
+@click.option("--timeout", default=30.0, show_default=True)
+def worker_ping(timeout: float) -> None:
+    """Enqueue a canary job and wait for a worker to run it."""
+    from jobs.worker import ping_worker
+
+    started = time.monotonic()
+    try:
+        result = ping_worker(_settings(), timeout)
+    except (TimeoutError, RuntimeError) as error:
+        click.echo(f"flock worker ping: {error}", err=True)
+        sys.exit(1)
+    elapsed = (time.monotonic() - started) * 1000
+    click.echo(f"worker pid {result['pid']} ran the canary job in {elapsed:.0f} ms")
+
+
+@main.group()
+def schema() -> None:
+    """The graph's constraints and indexes (cypher/schema/)."""
+
+
+@schema.command("apply")
+def schema_apply() -> None:
+    """Create missing constraints and indexes; running it twice changes nothing."""
+    from graph.db import SyncGraph
+    from graph.schema import apply_schema
+
+    graph = SyncGraph(_settings())
+    try:
+        created = apply_schema(graph)
+    finally:
+        graph.close()
+    click.echo(f"schema applied: {created} created")
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print the settings in force (secrets masked)."""
+    settings = _settings()
+    for field in fields(settings):
+        value = getattr(settings, field.name)
+        if any(word in field.name for word in ("password", "secret", "api_key")) and value:
+            value = "********"
+        click.echo(f"FLOCK_{field.name.upper()}={value}")
+
+
+def _stop_on_sigterm(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as error:
+        click.echo(f"flock: {error}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""`/healthz` (the process answers) and `/readyz` (every dependency answers)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from quart import Blueprint
+
+from flock.backends import backends
+from jobs.worker import live_workers
+
+blueprint = Blueprint("health", __name__)
+
+CHECK_TIMEOUT = 3.0
+
+
+@blueprint.get("/healthz")
+async def healthz():
+    return {"status": "ok"}
+
+
+@blueprint.get("/readyz")
+async def readyz():
+    """Each dependency reported by name; 503 naming the ones that are down."""
+    b = backends()
+    checks = {
+        "neo4j": b.graph.ping(),
+        "redis": b.redis.ping(),
+        "typesense": _typesense_ok(),
+        "worker": _worker_ok(),
+    }
+    results = await asyncio.gather(*(_timed(check) for check in checks.values()))
+    report = dict(zip(checks, results, strict=True))
+    down = sorted(name for name, result in report.items() if not result["ok"])
+    body = {"status": "unavailable" if down else "ready", "down": down, "checks": report}
+    return body, (503 if down else 200)
+
+
+async def _timed(check) -> dict:
+    try:
+        await asyncio.wait_for(check, CHECK_TIMEOUT)
+        return {"ok": True}
+    except Exception as error:  # every failure is reported, none raised
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+
+
+async def _typesense_ok() -> None:
+    b = backends()
+    response = await b.http.get(f"{b.settings.typesense_url}/health")
+    response.raise_for_status()
+    if not response.json().get("ok"):
+        raise RuntimeError("typesense reports not ok")
+
+
+async def _worker_ok() -> None:
+    workers = await asyncio.to_thread(live_workers, backends().settings)
+    if not workers:
+        raise RuntimeError("no RQ worker heartbeat within the last minute")

@@ -1,0 +1,112 @@
+"""Child processes of the embedded stack: start, wait until ready, stop, name the log."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class StackError(RuntimeError):
+    """A service could not be started; the message names it and its log file."""
+
+
+@dataclass
+class ManagedProcess:
+    """One server process the stack owns, with the probe that says it is ready."""
+
+    name: str
+    argv: list[str]
+    log_path: Path
+    ready: Callable[[], bool]
+    env: dict[str, str] | None = None
+    cwd: Path | None = None
+    ready_timeout: float = 120.0
+    process: subprocess.Popen | None = field(default=None, init=False)
+
+    def start(self) -> None:
+        """Launch the process in its own process group, output to its log file."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child for its lifetime
+        self.process = subprocess.Popen(
+            self.argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=self.env,
+            cwd=self.cwd,
+            start_new_session=True,
+        )
+        log.close()
+
+    def wait_ready(self) -> None:
+        """Block until the readiness probe passes; fail if the process dies or time runs out."""
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise StackError(
+                    f"{self.name} exited while starting (code {self.process.returncode}); "
+                    f"see {self.log_path}"
+                )
+            try:
+                if self.ready():
+                    return
+            except Exception:  # noqa: S110 - not ready yet; the probe is retried
+                pass
+            time.sleep(0.25)
+        raise StackError(
+            f"{self.name} was not ready after {self.ready_timeout:.0f}s; see {self.log_path}"
+        )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self, grace: float = 20.0) -> None:
+        """SIGTERM the process group, then SIGKILL what is left after the grace period."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        _signal_group(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """True when nothing listens on host:port and we may bind it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS says is free now (for tests' throw-away stacks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def tcp_accepts(host: str, port: int) -> bool:
+    """True when a TCP connection to host:port succeeds."""
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False

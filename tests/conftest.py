@@ -1,0 +1,74 @@
+"""One real, throw-away Flock stack for the whole test session: Neo4j, Redis, Typesense, an RQ
+worker and the app, on free ports with their own data under a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from flock.settings import Settings
+from flock.stack.processes import free_port
+from flock.stack.stack import Stack
+
+
+def _test_settings(var_dir) -> Settings:
+    ports = {name: free_port() for name in ("bolt", "redis", "ts", "peer", "app")}
+    env = {
+        "FLOCK_VAR_DIR": str(var_dir),
+        "FLOCK_PORT": str(ports["app"]),
+        "FLOCK_NEO4J_BOLT_PORT": str(ports["bolt"]),
+        "FLOCK_REDIS_PORT": str(ports["redis"]),
+        "FLOCK_TYPESENSE_PORT": str(ports["ts"]),
+        "FLOCK_TYPESENSE_PEERING_PORT": str(ports["peer"]),
+        "FLOCK_LOG_LEVEL": "INFO",
+    }
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The running stack; torn down at the end of the session, whatever the tests did."""
+    stack = Stack(_test_settings(tmp_path_factory.mktemp("var")))
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(stack) -> Settings:
+    """The settings in force for the running stack (real URLs, ports and secrets)."""
+    return stack.settings
+
+
+@pytest.fixture(scope="session")
+def base_url(settings) -> str:
+    return f"http://{settings.host}:{settings.port}"
+
+
+@pytest.fixture
+def http(base_url):
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def flock_cli(settings):
+    """Run the `flock` command against the test stack; returns the CompletedProcess."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+        full_env = {**os.environ, **settings.as_env(), **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "flock.cli", *args],
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
