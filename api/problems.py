@@ -5,56 +5,71 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from pydantic import ValidationError
 from quart import Response, json
 from werkzeug.exceptions import HTTPException
+
+from graph.errors import DomainError
 
 PROBLEM_TYPE_BASE = "https://flock.dev/problems/"
 
 
-class Problem(Exception):
-    """Raise from a use case or a view; rendered as problem details with its status."""
-
-    def __init__(
-        self,
-        status: int,
-        detail: str,
-        *,
-        errors: dict[str, list[str]] | None = None,
-        headers: dict[str, str] | None = None,
-        kind: str | None = None,
-    ):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.errors = errors or {}
-        self.headers = headers or {}
-        self.kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
-
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "type": PROBLEM_TYPE_BASE + self.kind,
-            "title": HTTPStatus(self.status).phrase,
-            "status": self.status,
-            "detail": self.detail,
-        }
-        if self.errors:
-            body["errors"] = self.errors
-        return body
-
-
-def problem_response(problem: Problem) -> Response:
-    response = Response(
-        json.dumps(problem.body()), status=problem.status, content_type="application/problem+json"
-    )
-    response.headers.update(problem.headers)
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+    kind: str | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (kind or HTTPStatus(status).phrase.lower().replace(" ", "-")),
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, content_type="application/problem+json")
+    response.headers.update(headers or {})
     return response
 
 
-def http_exception_problem(error: HTTPException) -> Problem:
-    """Werkzeug's HTTP errors (404 routes, 405, 413...) in the same format."""
+def domain_error_response(error: DomainError) -> Response:
+    return problem_response(
+        error.status, error.detail, errors=error.errors, headers=error.headers, kind=error.kind
+    )
+
+
+def http_exception_response(error: HTTPException) -> Response:
+    """Werkzeug's HTTP errors (unknown routes, 405, 413...) in the same format."""
     detail = {
+        400: "The request could not be read.",
         404: "No such resource.",
         405: "That method is not allowed here.",
         413: "The request body is too large.",
     }.get(error.code or 500, error.description or "")
-    return Problem(error.code or 500, detail)
+    return problem_response(error.code or 500, detail)
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """Pydantic's errors by field name, with messages fit to show a person."""
+    errors: dict[str, list[str]] = {}
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "body"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "Unknown field."
+        elif item["type"] == "missing":
+            message = "This field is required."
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def validation_problem(error: Exception) -> Response:
+    """A body that is not JSON, or not of the right shape: 422 with per-field errors."""
+    if isinstance(error, ValidationError) and all(item["loc"] for item in error.errors()):
+        return problem_response(
+            422, "Some fields are invalid.", errors=field_errors(error), kind="invalid-fields"
+        )
+    return problem_response(422, "The request body must be a JSON object.", kind="invalid-body")

@@ -6,14 +6,18 @@ import asyncio
 import logging
 
 from quart import Quart, request
+from quart_schema import QuartSchema, RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
-from api.problems import Problem, http_exception_problem, problem_response
+from api import auth as api_auth
+from api import users as api_users
+from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
 from flock.backends import Backends
 from flock.logs import configure_logging
 from flock.settings import Settings
 from graph.db import SyncGraph
+from graph.errors import DomainError
 from graph.schema import apply_schema
 
 log = logging.getLogger("flock.app")
@@ -32,7 +36,17 @@ def create_app(settings: Settings | None = None) -> Quart:
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         FLOCK_SETTINGS=settings,
     )
-    app.register_blueprint(health.blueprint)
+    QuartSchema(
+        app,
+        openapi_path="/api/openapi.json",
+        redoc_ui_path=None,
+        scalar_ui_path=None,
+        swagger_ui_path=None,
+        info={"title": "Flock API", "version": "1"},
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
+    )
+    for blueprint in (health.blueprint, api_auth.blueprint, api_users.blueprint):
+        app.register_blueprint(blueprint)
 
     @app.before_serving
     async def connect() -> None:
@@ -44,14 +58,18 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def disconnect() -> None:
         await app.extensions["flock"].close()
 
-    @app.errorhandler(Problem)
-    async def on_problem(problem: Problem):
-        return problem_response(problem)
+    @app.errorhandler(DomainError)
+    async def on_domain_error(error: DomainError):
+        return domain_error_response(error)
+
+    @app.errorhandler(RequestSchemaValidationError)
+    async def on_invalid_body(error: RequestSchemaValidationError):
+        return validation_problem(error.validation_error)
 
     @app.errorhandler(HTTPException)
     async def on_http_error(error: HTTPException):
         if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
-            return problem_response(http_exception_problem(error))
+            return http_exception_response(error)
         return error
 
     return app

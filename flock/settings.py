@@ -47,7 +47,8 @@ class Settings:
     session_ttl: int = 14 * 24 * 3600
     cookie_secure: bool = False
     max_body_bytes: int = 1024 * 1024
-    login_max_attempts: int = 5
+    login_max_attempts: int = 5  # failed log-ins per account per window
+    login_max_attempts_per_address: int = 50  # failed log-ins per client address per window
     login_window_seconds: int = 900
 
     worker_heartbeat_seconds: int = 60

@@ -72,3 +72,31 @@ def flock_cli(settings):
         )
 
     return run
+
+
+@pytest.fixture
+def new_user(http):
+    """Sign up a fresh user through the API and log in; returns its name, password, tokens."""
+
+    def make(prefix: str = "u", **fields):
+        import secrets
+
+        username = f"{prefix}{secrets.token_hex(4)}"[:15]
+        password = fields.pop("password", f"pw-{secrets.token_hex(8)}")
+        body = {"username": username, "email": f"{username}@example.org", "password": password}
+        body.update(fields)
+        created = http.post("/api/auth/signup", json=body)
+        assert created.status_code == 201, created.text
+        pair = http.post("/api/auth/token", json={"login": username, "password": password})
+        assert pair.status_code == 200, pair.text
+        tokens = pair.json()
+        return {
+            "username": username,
+            "password": password,
+            "id": created.json()["id"],
+            "access": tokens["access_token"],
+            "refresh": tokens["refresh_token"],
+            "auth": {"Authorization": f"Bearer {tokens['access_token']}"},
+        }
+
+    return make

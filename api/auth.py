@@ -1,0 +1,73 @@
+"""`/api/auth/*`: sign up, get tokens, refresh them, log out."""
+
+from __future__ import annotations
+
+from quart import Blueprint, g, request
+from quart_schema import validate_request, validate_response
+
+from api import tokens
+from api.bearer import token_required
+from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
+from flock.backends import backends
+from graph import accounts
+
+blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
+
+
+@blueprint.post("/signup")
+@validate_request(SignupRequest)
+@validate_response(Me, 201)
+async def signup(data: SignupRequest):
+    """Create an account. 409 names the field when the username or email is taken."""
+    b = backends()
+    user_id = await accounts.sign_up(b, data)
+    return await accounts.my_profile(b, user_id), 201
+
+
+@blueprint.post("/token")
+@validate_request(TokenRequest)
+@validate_response(TokenPair)
+async def token(data: TokenRequest):
+    """Log in with username or email and password: an access and a refresh token."""
+    b = backends()
+    user_id = await accounts.log_in(b, data.login, data.password, request.remote_addr or "")
+    return await _token_pair(user_id)
+
+
+@blueprint.post("/refresh")
+@validate_request(RefreshRequest)
+@validate_response(TokenPair)
+async def refresh(data: RefreshRequest):
+    """Trade a refresh token for a new pair; a refresh token works once."""
+    b = backends()
+    user_id, refresh_token = await tokens.rotate_refresh_token(
+        b.settings, b.redis, data.refresh_token
+    )
+    return _pair(user_id, refresh_token)
+
+
+@blueprint.post("/logout")
+@token_required
+@validate_request(LogoutRequest)
+async def logout(data: LogoutRequest):
+    """Revoke this access token and, when given, the refresh token's whole family."""
+    b = backends()
+    await tokens.revoke_access_token(b.redis, g.claims)
+    if data.refresh_token:
+        await tokens.revoke_refresh_token(b.settings, b.redis, data.refresh_token)
+    return "", 204
+
+
+async def _token_pair(user_id: int) -> dict:
+    b = backends()
+    return _pair(user_id, await tokens.issue_refresh_token(b.settings, b.redis, user_id))
+
+
+def _pair(user_id: int, refresh_token: str) -> dict:
+    settings = backends().settings
+    return {
+        "access_token": tokens.issue_access_token(settings, user_id),
+        "token_type": "Bearer",
+        "expires_in": settings.access_token_ttl,
+        "refresh_token": refresh_token,
+    }

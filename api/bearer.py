@@ -1,0 +1,51 @@
+"""Who is calling: the `Authorization: Bearer <access token>` of an API request."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from quart import g, request
+
+from api.tokens import AccessClaims, verify_access_token
+from flock.backends import backends
+from graph.errors import Unauthorized
+
+
+def token_required(view):
+    """The view runs only for a valid access token; `g.user_id` is its user."""
+
+    @wraps(view)
+    async def wrapper(*args, **kwargs):
+        claims = await _claims()
+        if claims is None:
+            raise Unauthorized(
+                "Send an access token: Authorization: Bearer <token>.",
+                headers={"WWW-Authenticate": 'Bearer realm="flock"'},
+            )
+        g.claims, g.user_id = claims, claims.user_id
+        return await view(*args, **kwargs)
+
+    return wrapper
+
+
+def token_optional(view):
+    """The view runs for anyone; `g.user_id` is the caller's id or None."""
+
+    @wraps(view)
+    async def wrapper(*args, **kwargs):
+        claims = await _claims()
+        g.claims, g.user_id = claims, (claims.user_id if claims else None)
+        return await view(*args, **kwargs)
+
+    return wrapper
+
+
+async def _claims() -> AccessClaims | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
+    b = backends()
+    return await verify_access_token(b.settings, b.redis, token.strip())

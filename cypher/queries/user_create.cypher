@@ -1,0 +1,8 @@
+// Sign-up. The username_key and email_key uniqueness constraints make a duplicate fail.
+CREATE (u:User {
+  id: $id, username: $username, username_key: toLower($username),
+  email: $email, email_key: toLower($email), password_hash: $password_hash,
+  display_name: $display_name, bio: "", location: "", website: "",
+  roles: [], created_at: $now, last_seen_at: $now
+})
+RETURN u.id AS id

@@ -1,0 +1,10 @@
+// A profile as anyone sees it, with counts and whether the viewer follows them.
+MATCH (u:User {username_key: toLower($username)})
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN u {
+  id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at,
+  follower_count: COUNT { (u)<-[:FOLLOWS]-() },
+  following_count: COUNT { (u)-[:FOLLOWS]->() },
+  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) WHERE NOT t:Deleted },
+  followed_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(u) }
+} AS user

@@ -1,0 +1,120 @@
+"""Accounts: sign up, log in, profiles, delete. The same functions serve the API and the web."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from neo4j.exceptions import ConstraintError
+
+from api.schemas import ProfilePatch, SignupRequest
+from flock import ratelimit
+from flock.backends import Backends
+from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
+from graph.ids import new_id
+from graph.passwords import hash_password, needs_rehash, verify_password
+
+LOGIN_FAILED = "Wrong username, email or password."
+LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
+
+
+async def sign_up(b: Backends, form: SignupRequest) -> int:
+    """Create the account; a taken username or email (any case) is a 409 naming the field."""
+    try:
+        rows = await b.graph.write(
+            "queries/user_create",
+            id=new_id(),
+            username=form.username,
+            email=str(form.email),
+            password_hash=hash_password(form.password),
+            display_name=form.display_name or form.username,
+            now=time.time(),
+        )
+    except ConstraintError as error:
+        field = "email" if "email_key" in str(error) else "username"
+        raise Conflict(
+            f"That {field} is already taken.",
+            errors={field: [f"That {field} is already taken."]},
+        ) from None
+    return rows[0]["id"]
+
+
+async def log_in(b: Backends, login: str, password: str, client_address: str) -> int:
+    """The user id for these credentials, throttled per account and per client address.
+
+    Unknown user and wrong password get the same message, so accounts cannot be enumerated.
+    """
+    s = b.settings
+    account_key = f"throttle:login:account:{login.lower()}"
+    address_key = f"throttle:login:address:{client_address}"
+    keys = [account_key, address_key]
+    wait = max(
+        await ratelimit.retry_after(b.redis, [account_key], s.login_max_attempts),
+        await ratelimit.retry_after(b.redis, [address_key], s.login_max_attempts_per_address),
+    )
+    if wait:
+        raise TooManyRequests(
+            f"Too many failed log-ins. Try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
+    row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
+    if not verify_password(row["password_hash"] if row else None, password):
+        await ratelimit.count(b.redis, keys, s.login_window_seconds)
+        raise Unauthorized(LOGIN_FAILED)
+    await ratelimit.reset(b.redis, [account_key])
+    if needs_rehash(row["password_hash"]):
+        await b.graph.write(
+            "queries/user_set_password_hash", id=row["id"], password_hash=hash_password(password)
+        )
+    await mark_seen(b, row["id"])
+    return row["id"]
+
+
+async def mark_seen(b: Backends, user_id: int) -> None:
+    """Record activity (at most every few minutes): fan-out serves only active users."""
+    await b.graph.write(
+        "queries/user_touch_last_seen",
+        id=user_id,
+        now=time.time(),
+        granularity=LAST_SEEN_GRANULARITY,
+    )
+
+
+async def my_profile(b: Backends, user_id: int) -> dict[str, Any]:
+    row = await b.graph.read_one("queries/user_me", id=user_id)
+    if row is None:
+        raise Unauthorized("This account no longer exists.")
+    return row["user"]
+
+
+async def profile(b: Backends, username: str, viewer_id: int | None) -> dict[str, Any]:
+    """A user's public profile: never the email or the password hash."""
+    row = await b.graph.read_one(
+        "queries/user_profile_by_username", username=username, viewer_id=viewer_id
+    )
+    if row is None:
+        raise NotFound(f"No user is called @{username}.")
+    return row["user"]
+
+
+async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict[str, Any]:
+    """Change the fields given; the others stay as they are."""
+    changes = patch.model_dump(exclude_unset=True, exclude_none=True)
+    if changes:
+        rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
+        if not rows:
+            raise Unauthorized("This account no longer exists.")
+    return await my_profile(b, user_id)
+
+
+async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
+    """Remove the account and everything it wrote, liked and followed; returns its post ids."""
+    row = await b.graph.read_one("queries/user_credentials_by_id", id=user_id)
+    if row is None:
+        raise Unauthorized("This account no longer exists.")
+    if not verify_password(row["password_hash"], password):
+        raise Unauthorized(
+            "The password is wrong.", errors={"password": ["The password is wrong."]}
+        )
+    rows = await b.graph.write("queries/user_delete", id=user_id)
+    return rows[0]["post_ids"] if rows else []
