@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
-from quart import Quart, request
+from quart import Quart
 from quart_schema import QuartSchema, RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
+import web
 from api import auth as api_auth
 from api import users as api_users
 from api.problems import domain_error_response, http_exception_response, validation_problem
@@ -19,15 +21,19 @@ from flock.settings import Settings
 from graph.db import SyncGraph
 from graph.errors import DomainError
 from graph.schema import apply_schema
+from web.site import install_web, is_web_request, web_domain_error, web_http_error
 
 log = logging.getLogger("flock.app")
+WEB_DIR = Path(web.__file__).parent
 
 
 def create_app(settings: Settings | None = None) -> Quart:
     """Build the app; connections open when serving starts and close when it ends."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
-    app = Quart(__name__)
+    app = Quart(
+        "flock", template_folder=str(WEB_DIR / "templates"), static_folder=str(WEB_DIR / "static")
+    )
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -47,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     )
     for blueprint in (health.blueprint, api_auth.blueprint, api_users.blueprint):
         app.register_blueprint(blueprint)
+    install_web(app)
 
     @app.before_serving
     async def connect() -> None:
@@ -60,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.errorhandler(DomainError)
     async def on_domain_error(error: DomainError):
+        if is_web_request():
+            return await web_domain_error(error)
         return domain_error_response(error)
 
     @app.errorhandler(RequestSchemaValidationError)
@@ -68,9 +77,9 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.errorhandler(HTTPException)
     async def on_http_error(error: HTTPException):
-        if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
-            return http_exception_response(error)
-        return error
+        if is_web_request():
+            return await web_http_error(error)
+        return http_exception_response(error)
 
     return app
 

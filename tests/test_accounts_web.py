@@ -1,0 +1,173 @@
+"""Accounts through the web forms: sign up, log in, profile, log out, delete; CSRF enforced."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import httpx
+import pytest
+
+
+@pytest.fixture
+def browser(base_url):
+    with httpx.Client(base_url=base_url, timeout=30, follow_redirects=False) as client:
+        yield client
+
+
+def csrf_from(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_up(browser, **fields):
+    token = csrf_from(browser.get("/signup").text)
+    name = fields.pop("username", f"web{secrets.token_hex(4)}")
+    form = {
+        "csrf_token": token,
+        "username": name,
+        "email": f"{name}@example.org",
+        "password": "a long enough secret",
+        **fields,
+    }
+    return name, browser.post("/signup", data=form)
+
+
+def test_signup_logs_in_and_home_greets_the_user(browser):
+    name, response = sign_up(browser, display_name="Grace Hopper")
+    assert response.status_code == 302
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    home = browser.get("/")
+    assert "Welcome, Grace Hopper." in home.text
+    assert f"Log out @{name}" in home.text
+
+
+def test_signup_form_shows_each_error_and_keeps_the_other_values(browser):
+    _, response = sign_up(browser, username="no", email="nope", password="short")
+    assert response.status_code == 422
+    page = response.text
+    assert "Use 3 to 15 letters, digits or underscores." in page
+    assert "Use at least 10 characters." in page
+    assert 'value="nope"' in page  # what the user typed stays in the form
+    assert "short" not in re.findall(r'type="password" value="([^"]*)"', page)
+
+
+def test_signup_with_a_taken_name_says_so_on_the_form(browser, base_url):
+    name, _ = sign_up(browser)
+    with httpx.Client(base_url=base_url) as other:
+        _, response = sign_up(
+            other, username=name.upper(), email=f"x{secrets.token_hex(3)}@example.org"
+        )
+    assert response.status_code == 422
+    assert "That username is already taken." in response.text
+
+
+def test_login_logout_cycle(browser, base_url):
+    name, _ = sign_up(browser)
+    with httpx.Client(base_url=base_url, follow_redirects=False) as fresh:
+        token = csrf_from(fresh.get("/login").text)
+        bad = fresh.post(
+            "/login", data={"csrf_token": token, "login": name, "password": "wrong one!!"}
+        )
+        assert bad.status_code == 401
+        assert "Wrong username, email or password." in bad.text
+        good = fresh.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "login": name,
+                "password": "a long enough secret",
+                "next": "/settings/profile",
+            },
+        )
+        assert good.status_code == 302 and good.headers["location"] == "/settings/profile"
+        home = fresh.get("/")
+        assert f"Log out @{name}" in home.text
+        out = fresh.post("/logout", data={"csrf_token": csrf_from(home.text)})
+        assert out.status_code == 302
+        assert "Log in" in fresh.get("/").text
+        assert fresh.get("/settings/profile").status_code == 302
+
+
+def test_login_never_redirects_to_another_site(browser):
+    name, _ = sign_up(browser)
+    browser.post("/logout", data={"csrf_token": csrf_from(browser.get("/").text)})
+    token = csrf_from(browser.get("/login").text)
+    response = browser.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "login": name,
+            "password": "a long enough secret",
+            "next": "//evil.example/",
+        },
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_state_changing_form_without_csrf_token_is_refused(browser):
+    name, _ = sign_up(browser)
+    response = browser.post("/settings/profile", data={"bio": "hijacked"})
+    assert response.status_code == 403
+    forged = browser.post(
+        "/settings/profile", data={"bio": "hijacked", "csrf_token": "forged.token"}
+    )
+    assert forged.status_code == 403
+    assert "hijacked" not in browser.get(f"/u/{name}").text
+
+
+def test_profile_edit_shows_on_the_profile_page_escaped(browser):
+    name, _ = sign_up(browser)
+    token = csrf_from(browser.get("/settings/profile").text)
+    saved = browser.post(
+        "/settings/profile",
+        data={
+            "csrf_token": token,
+            "display_name": "<script>alert(1)</script>",
+            "bio": "I <3 graphs",
+            "location": "",
+            "website": "",
+        },
+    )
+    assert saved.status_code == 200 and "Saved." in saved.text
+    page = browser.get(f"/u/{name}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "I &lt;3 graphs" in page
+
+
+def test_profile_edit_errors_are_form_messages(browser):
+    sign_up(browser)
+    token = csrf_from(browser.get("/settings/profile").text)
+    response = browser.post(
+        "/settings/profile", data={"csrf_token": token, "website": "javascript:alert(1)"}
+    )
+    assert response.status_code == 422
+    assert "Use a full http:// or https:// address." in response.text
+
+
+def test_delete_account_from_settings(browser):
+    name, _ = sign_up(browser)
+    token = csrf_from(browser.get("/settings/profile").text)
+    wrong = browser.post(
+        "/settings/delete", data={"csrf_token": token, "password": "not it at all"}
+    )
+    assert wrong.status_code == 422 and "The password is wrong." in wrong.text
+    gone = browser.post(
+        "/settings/delete", data={"csrf_token": token, "password": "a long enough secret"}
+    )
+    assert gone.status_code == 302
+    assert browser.get(f"/u/{name}").status_code == 404
+
+
+def test_pages_carry_security_headers(browser):
+    response = browser.get("/login")
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_unknown_page_is_a_styled_404(browser):
+    response = browser.get("/no/such/page")
+    assert response.status_code == 404
+    assert "This page does not exist." in response.text and "Flock" in response.text

@@ -1,0 +1,70 @@
+"""Sign-up, log-in and log-out pages: thin views over `graph.accounts`."""
+
+from __future__ import annotations
+
+from quart import Blueprint, redirect, render_template, request, url_for
+
+from api.schemas import SignupRequest
+from flock.backends import backends
+from graph import accounts
+from graph.errors import DomainError
+from web.forms import form_data, validate_form
+from web.session import log_in_session, log_out_session
+
+blueprint = Blueprint("web_auth", __name__)
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+async def signup():
+    if request.method == "GET":
+        return await render_template("signup.html", values={}, errors={})
+    values = await form_data()
+    form, errors = validate_form(SignupRequest, values)
+    if form is not None:
+        try:
+            user_id = await accounts.sign_up(backends(), form)
+        except DomainError as error:
+            errors = error.errors or {"form": [error.detail]}
+        else:
+            log_in_session(user_id)
+            return redirect(url_for("web_pages.home"))
+    values.pop("password", None)  # never echo a password back into the page
+    return await render_template("signup.html", values=values, errors=errors), 422
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+async def login():
+    next_path = _safe_next(request.args.get("next") or (await request.form).get("next"))
+    if request.method == "GET":
+        return await render_template("login.html", values={}, error=None, next=next_path)
+    values = await form_data()
+    try:
+        user_id = await accounts.log_in(
+            backends(),
+            values.get("login", ""),
+            values.get("password", ""),
+            request.remote_addr or "",
+        )
+    except DomainError as error:
+        page = await render_template(
+            "login.html",
+            values={"login": values.get("login", "")},
+            error=error.detail,
+            next=next_path,
+        )
+        return page, error.status, error.headers
+    log_in_session(user_id)
+    return redirect(next_path or url_for("web_pages.home"))
+
+
+@blueprint.post("/logout")
+async def logout():
+    log_out_session()
+    return redirect(url_for("web_pages.home"))
+
+
+def _safe_next(path: str | None) -> str | None:
+    """Only a path on this site: never an open redirect to another host."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return None

@@ -1,0 +1,73 @@
+"""The web session: a signed cookie (itsdangerous, via Quart) holding the user id, and the
+CSRF token every state-changing request must carry (form field or `X-CSRF-Token` header)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from functools import wraps
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from quart import current_app, g, redirect, request, session, url_for
+
+from graph.errors import Forbidden
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def log_in_session(user_id: int) -> None:
+    """Start a fresh session for the user (a new CSRF secret: no fixation)."""
+    session.clear()
+    session["user_id"] = str(user_id)
+    session["csrf"] = secrets.token_urlsafe(16)
+    session.permanent = True
+
+
+def log_out_session() -> None:
+    session.clear()
+
+
+def session_user_id() -> int | None:
+    value = session.get("user_id")
+    return int(value) if value and value.isdigit() else None
+
+
+def login_required(view):
+    """Send visitors who are not logged in to the log-in page, then back here."""
+
+    @wraps(view)
+    async def wrapper(*args, **kwargs):
+        if g.get("me") is None:
+            return redirect(url_for("web_auth.login", next=request.path))
+        return await view(*args, **kwargs)
+
+    return wrapper
+
+
+def csrf_token() -> str:
+    """The token for this session's forms (templates call it as `csrf_token()`)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(16)
+    return _serializer().dumps(session["csrf"])
+
+
+async def check_csrf() -> None:
+    """Refuse a state-changing request whose token is missing or not this session's."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    token = request.headers.get(CSRF_HEADER)
+    if token is None:
+        token = (await request.form).get(CSRF_FIELD, "")
+    try:
+        value = _serializer().loads(token, max_age=current_app.config["FLOCK_SETTINGS"].session_ttl)
+    except BadSignature:
+        value = None
+    expected = session.get("csrf")
+    if not value or not expected or not hmac.compare_digest(str(value), expected):
+        raise Forbidden("The form expired or did not come from this site. Reload and try again.")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="flock-csrf")

@@ -1,0 +1,74 @@
+"""Everything the web face adds to the app: its blueprints, the signed-in user, CSRF checks,
+security headers and error pages in the site's style."""
+
+from __future__ import annotations
+
+import logging
+
+from quart import Quart, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from flock.backends import backends
+from graph import accounts
+from graph.errors import DomainError, Unauthorized
+from web import auth, pages
+from web.session import check_csrf, csrf_token, log_out_session, session_user_id
+
+log = logging.getLogger("flock.web")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
+)
+
+
+def install_web(app: Quart) -> None:
+    for blueprint in (auth.blueprint, pages.blueprint):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+    @app.before_request
+    async def load_viewer_and_check_csrf() -> None:
+        if not is_web_request():
+            return
+        g.me = None
+        user_id = session_user_id()
+        if user_id is not None:
+            try:
+                g.me = await accounts.my_profile(backends(), user_id)
+                g.me["id_int"] = user_id
+            except Unauthorized:  # the account was deleted meanwhile
+                log_out_session()
+        await check_csrf()
+
+    @app.after_request
+    async def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def is_web_request() -> bool:
+    path = request.path
+    return not (path.startswith("/api/") or path.startswith("/static/") or path in _PROBES)
+
+
+_PROBES = {"/healthz", "/readyz", "/metrics"}
+
+
+async def error_page(status: int, message: str):
+    """An error page in the site's style (the signed-in user may be unknown here)."""
+    g.setdefault("me", None)
+    return await render_template("error.html", status=status, message=message), status
+
+
+async def web_domain_error(error: DomainError):
+    return await error_page(error.status, error.detail)
+
+
+async def web_http_error(error: HTTPException):
+    messages = {404: "This page does not exist.", 405: "That is not allowed here."}
+    return await error_page(error.code or 500, messages.get(error.code, error.description or ""))
