@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -138,6 +137,89 @@ class Me(PublicUser):
     email: str
 
 
+# ----------------------------------------------------------------------------- posts
+
+
+class PostText(Strict):
+    text: str = Field(description="1 to 280 characters after Unicode NFC normalisation")
+
+    @field_validator("text")
+    @classmethod
+    def text_shape(cls, value: str) -> str:
+        value = nfc(value)
+        if not value.strip():
+            raise invalid("Write something first.")
+        if len(value) > TWEET_MAX_CHARS:
+            raise invalid(f"Use at most {TWEET_MAX_CHARS} characters ({len(value)} now).")
+        return value
+
+
+class Author(BaseModel):
+    id: str
+    username: str
+    display_name: str
+
+
+class Post(BaseModel):
+    id: str
+    kind: str = Field(description="tweet or reply")
+    text: str | None = Field(description="null when deleted")
+    created_at: float
+    edited_at: float | None
+    deleted: bool
+    root_id: str
+    in_reply_to_id: str | None
+    author: Author | None = Field(description="null when deleted")
+    like_count: int
+    reply_count: int
+    liked_by_me: bool
+
+
+class PostPage(BaseModel):
+    items: list[Post]
+    next_cursor: str | None
+    next_max_id: str | None = None
+
+
+class Thread(BaseModel):
+    ancestors: list[Post]
+    post: Post
+    replies: list[Post]
+    next_cursor: str | None
+
+
+class Revision(BaseModel):
+    text: str
+    written_at: float
+    replaced_at: float
+
+
+class History(BaseModel):
+    id: str
+    text: str
+    created_at: float
+    edited_at: float | None
+    revisions: list[Revision]
+
+
+class LikeState(BaseModel):
+    liked: bool
+    like_count: int
+
+
+class UserCard(BaseModel):
+    id: str
+    username: str
+    display_name: str
+    bio: str
+    followed_by_me: bool
+
+
+class UserPage(BaseModel):
+    items: list[UserCard]
+    next_cursor: str | None
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -148,6 +230,3 @@ def _bounded_text(value: str | None, limit: int) -> str | None:
     if len(value) > limit:
         raise invalid(f"Use at most {limit} characters.")
     return value
-
-
-NonBlank = Annotated[str, Field(min_length=1)]

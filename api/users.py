@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from quart import Blueprint, g
-from quart_schema import validate_request, validate_response
+from quart_schema import validate_querystring, validate_request, validate_response
 
 from api import tokens
 from api.bearer import token_optional, token_required
-from api.schemas import DeleteAccountRequest, Me, ProfilePatch, PublicUser
+from api.pagination import IdPageQuery, PageQuery, decode_cursor, encode_cursor, page
+from api.schemas import (
+    DeleteAccountRequest,
+    Me,
+    PostPage,
+    ProfilePatch,
+    PublicUser,
+    UserPage,
+)
 from flock.backends import backends
-from graph import accounts
+from graph import accounts, follows, posts
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api/users")
 
@@ -49,3 +57,60 @@ async def delete_me(data: DeleteAccountRequest):
 async def user_profile(username: str):
     """Anyone's public profile: never the email."""
     return await accounts.profile(backends(), username, g.user_id)
+
+
+@blueprint.put("/<username>/follow")
+@token_required
+@validate_response(PublicUser)
+async def follow(username: str):
+    """Follow (idempotent; not oneself). Returns their profile with the new counts."""
+    return await follows.follow(backends(), g.user_id, username)
+
+
+@blueprint.delete("/<username>/follow")
+@token_required
+@validate_response(PublicUser)
+async def unfollow(username: str):
+    """Unfollow (idempotent)."""
+    return await follows.unfollow(backends(), g.user_id, username)
+
+
+@blueprint.get("/<username>/followers")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def followers(username: str, query_args: PageQuery):
+    """Who follows them, newest first."""
+    items, next_key = await follows.followers_page(
+        backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)
+
+
+@blueprint.get("/<username>/following")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def following(username: str, query_args: PageQuery):
+    """Whom they follow, newest first."""
+    items, next_key = await follows.following_page(
+        backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)
+
+
+@blueprint.get("/<username>/tweets")
+@token_optional
+@validate_querystring(IdPageQuery)
+@validate_response(PostPage)
+async def user_tweets(username: str, query_args: IdPageQuery):
+    """Their tweets, newest first; continue with `max_id` or `cursor`."""
+    cursor = decode_cursor(query_args.cursor, 1)
+    max_id = cursor[0] if cursor else query_args.max_id
+    items, next_max = await posts.user_tweets(
+        backends(), username, g.user_id, max_id, query_args.limit
+    )
+    return {
+        **page(items, encode_cursor(next_max) if next_max else None),
+        "next_max_id": str(next_max) if next_max else None,
+    }

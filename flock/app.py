@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 import web
 from api import auth as api_auth
+from api import posts as api_posts
 from api import users as api_users
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
@@ -51,7 +52,12 @@ def create_app(settings: Settings | None = None) -> Quart:
         info={"title": "Flock API", "version": "1"},
         security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
     )
-    for blueprint in (health.blueprint, api_auth.blueprint, api_users.blueprint):
+    for blueprint in (
+        health.blueprint,
+        api_auth.blueprint,
+        api_users.blueprint,
+        api_posts.blueprint,
+    ):
         app.register_blueprint(blueprint)
     install_web(app)
 

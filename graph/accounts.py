@@ -116,5 +116,5 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
         raise Unauthorized(
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )
-    rows = await b.graph.write("queries/user_delete", id=user_id)
+    rows = await b.graph.write("queries/user_delete", id=user_id, now=time.time())
     return rows[0]["post_ids"] if rows else []

@@ -59,7 +59,7 @@ def test_schema_migration_is_idempotent(flock_cli, settings):
     assert second.stdout.strip() == "schema applied: 0 created"
     with _driver(settings) as driver:
         names = {r["name"] for r in driver.execute_query("SHOW CONSTRAINTS").records}
-    assert {"user_id_unique", "user_username_key_unique", "tweet_id_unique"} <= names
+    assert {"user_id_unique", "user_username_key_unique", "post_id_unique"} <= names
 
 
 def test_cypher_round_trip(settings):

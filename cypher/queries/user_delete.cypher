@@ -1,19 +1,21 @@
-// Deletes an account and what it wrote. Posts that others replied to stay as tombstones,
-// so their threads stay readable; the rest go, with their edit history.
+// Deletes an account with everything it wrote, liked and followed. Its posts go the way
+// post_delete takes them: tombstones where others replied, gone entirely otherwise.
 MATCH (u:User {id: $id})
-OPTIONAL MATCH (u)-[:POSTED]->(post)
+OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
 WITH u, collect(post) AS posts
+WITH u, posts, [p IN posts | p.id] AS post_ids
 CALL (posts) {
-  UNWIND posts AS post
-  OPTIONAL MATCH (post)-[:REVISION]->(revision:Revision)
-  WITH post, collect(revision) AS revisions,
-       EXISTS { (post)<-[:REPLY_TO]-() } AS answered
-  FOREACH (r IN revisions | DETACH DELETE r)
-  FOREACH (_ IN CASE WHEN answered THEN [1] ELSE [] END |
-    SET post:Deleted, post.text = null, post.deleted_at = timestamp() / 1000.0)
-  WITH post, answered WHERE NOT answered
-  DETACH DELETE post
+  UNWIND posts AS p
+  OPTIONAL MATCH (p)-[:REVISION]->(revision:Revision)
+  DETACH DELETE revision
+  WITH DISTINCT p
+  OPTIONAL MATCH (p)-[rel:LIKES|TAGGED|MENTIONS|POSTED]-()
+  DELETE rel
+  WITH DISTINCT p
+  SET p:Deleted, p.text = null, p.deleted_at = $now
+  WITH p
+  WHERE NOT EXISTS { (p)<-[:REPLY_TO]-() }
+  DETACH DELETE p
 }
-WITH u, [p IN posts | p.id] AS post_ids
 DETACH DELETE u
 RETURN post_ids

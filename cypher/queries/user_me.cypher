@@ -4,6 +4,6 @@ RETURN u {
   id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at, .email, .roles,
   follower_count: COUNT { (u)<-[:FOLLOWS]-() },
   following_count: COUNT { (u)-[:FOLLOWS]->() },
-  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) WHERE NOT t:Deleted },
+  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) },
   followed_by_me: false
 } AS user

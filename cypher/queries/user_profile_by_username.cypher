@@ -5,6 +5,6 @@ RETURN u {
   id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at,
   follower_count: COUNT { (u)<-[:FOLLOWS]-() },
   following_count: COUNT { (u)-[:FOLLOWS]->() },
-  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) WHERE NOT t:Deleted },
+  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) },
   followed_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(u) }
 } AS user

@@ -1,0 +1,133 @@
+"""`/api/tweets/*` and `/api/replies/*`: post, read, edit, delete, reply, like, threads.
+
+Tweets and replies share every handler; the URL's collection says which kind is meant.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, g
+from quart_schema import validate_querystring, validate_request, validate_response
+
+from api.bearer import token_optional, token_required
+from api.pagination import PageQuery, decode_cursor, encode_cursor, page
+from api.schemas import History, LikeState, Post, PostPage, PostText, Thread, UserPage
+from flock.backends import backends
+from graph import likes, posts
+
+blueprint = Blueprint("api_posts", __name__, url_prefix="/api")
+
+KINDS = {"tweets": posts.TWEET, "replies": posts.REPLY}
+COLLECTION = "<any(tweets, replies):collection>"
+
+
+@blueprint.post("/tweets")
+@token_required
+@validate_request(PostText)
+@validate_response(Post, 201)
+async def create_tweet(data: PostText):
+    """Post a tweet (1 to 280 characters); #hashtags and @mentions are linked."""
+    return await posts.post_tweet(backends(), g.user_id, data.text), 201
+
+
+@blueprint.post(f"/{COLLECTION}/<int:post_id>/replies")
+@token_required
+@validate_request(PostText)
+@validate_response(Post, 201)
+async def create_reply(collection: str, post_id: int, data: PostText):
+    """Reply to a tweet or to a reply."""
+    created = await posts.reply(backends(), g.user_id, KINDS[collection], post_id, data.text)
+    return created, 201
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>")
+@token_optional
+@validate_response(Post)
+async def read_post(collection: str, post_id: int):
+    """One tweet or reply with its counts and `liked_by_me`."""
+    return await posts.get_post(backends(), KINDS[collection], post_id, g.user_id)
+
+
+@blueprint.patch(f"/{COLLECTION}/<int:post_id>")
+@token_required
+@validate_request(PostText)
+@validate_response(Post)
+async def edit_post(collection: str, post_id: int, data: PostText):
+    """Edit one's own tweet or reply; the earlier text stays in its history."""
+    return await posts.edit_post(backends(), g.user_id, KINDS[collection], post_id, data.text)
+
+
+@blueprint.delete(f"/{COLLECTION}/<int:post_id>")
+@token_required
+async def delete_post(collection: str, post_id: int):
+    """Delete one's own tweet or reply, or a reply in a thread under one's own tweet."""
+    await posts.delete_post(backends(), g.user_id, KINDS[collection], post_id)
+    return "", 204
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/history")
+@validate_response(History)
+async def post_history(collection: str, post_id: int):
+    """The current text and every earlier one, newest first."""
+    return await posts.post_history(backends(), KINDS[collection], post_id)
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/replies")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(PostPage)
+async def list_replies(collection: str, post_id: int, query_args: PageQuery):
+    """Direct replies, oldest first, a page at a time."""
+    after = decode_cursor(query_args.cursor, 1)
+    items, next_after = await posts.replies_page(
+        backends(),
+        KINDS[collection],
+        post_id,
+        g.user_id,
+        query_args.limit,
+        after[0] if after else 0,
+    )
+    return page(items, encode_cursor(next_after) if next_after else None)
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/thread")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(Thread)
+async def read_thread(collection: str, post_id: int, query_args: PageQuery):
+    """Ancestors (top first), the post, and the first page of its replies."""
+    result = await posts.thread(backends(), KINDS[collection], post_id, g.user_id, query_args.limit)
+    after = result.pop("next_after")
+    return {**result, "next_cursor": encode_cursor(after) if after else None}
+
+
+@blueprint.put(f"/{COLLECTION}/<int:post_id>/like")
+@token_required
+@validate_response(LikeState)
+async def like(collection: str, post_id: int):
+    """Like (idempotent)."""
+    return await likes.like_post(backends(), g.user_id, KINDS[collection], post_id)
+
+
+@blueprint.delete(f"/{COLLECTION}/<int:post_id>/like")
+@token_required
+@validate_response(LikeState)
+async def unlike(collection: str, post_id: int):
+    """Unlike (idempotent)."""
+    return await likes.unlike_post(backends(), g.user_id, KINDS[collection], post_id)
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/likers")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def likers(collection: str, post_id: int, query_args: PageQuery):
+    """Who liked it, most recent first."""
+    items, next_key = await likes.likers_page(
+        backends(),
+        KINDS[collection],
+        post_id,
+        g.user_id,
+        query_args.limit,
+        decode_cursor(query_args.cursor, 2),
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)

@@ -1,0 +1,6 @@
+// Who may change a post: its author, and the author of the tweet at the top of its thread.
+MATCH (p:Post {id: $id})
+WHERE $kind IN labels(p)
+RETURN p.id AS id, p:Deleted AS deleted,
+       [(a:User)-[:POSTED]->(p) | a.id][0] AS author_id,
+       [(root:Post {id: coalesce(p.root_id, p.id)})<-[:POSTED]-(ra:User) | ra.id][0] AS root_author_id

@@ -1,0 +1,15 @@
+// The posts a reply answers, from the top of the thread down to its parent.
+MATCH path = (:Post {id: $id})-[:REPLY_TO*1..]->(p:Post)
+WITH p, length(path) AS depth ORDER BY depth DESC
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN p {
+  id: toString(p.id),
+  kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
+  text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
+  root_id: toString(coalesce(p.root_id, p.id)),
+  in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
+  author: [(a:User)-[:POSTED]->(p) | a {id: toString(a.id), .username, .display_name}][0],
+  like_count: COUNT { (p)<-[:LIKES]-() },
+  reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
+  liked_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:LIKES]->(p) }
+} AS post

@@ -1,0 +1,15 @@
+// One tweet or reply as the viewer sees it.
+MATCH (p:Post {id: $id})
+WHERE $kind IN labels(p) AND ($with_deleted OR NOT p:Deleted)
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN p {
+  id: toString(p.id),
+  kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
+  text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
+  root_id: toString(coalesce(p.root_id, p.id)),
+  in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
+  author: [(a:User)-[:POSTED]->(p) | a {id: toString(a.id), .username, .display_name}][0],
+  like_count: COUNT { (p)<-[:LIKES]-() },
+  reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
+  liked_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:LIKES]->(p) }
+} AS post

@@ -1,0 +1,9 @@
+// Who liked a post, most recent first, after the cursor (liked-at time, user id).
+MATCH (p:Post {id: $id})<-[like:LIKES]-(x:User)
+WHERE $after_at IS NULL OR like.at < $after_at OR (like.at = $after_at AND x.id < $after_id)
+WITH x, like ORDER BY like.at DESC, x.id DESC LIMIT $limit
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN x {
+  id: toString(x.id), .username, .display_name, .bio,
+  followed_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(x) }
+} AS user, like.at AS at, x.id AS sort_id

@@ -1,0 +1,20 @@
+// Replies to a tweet or a reply ($parent_kind: "Tweet" or "Reply"); threads nest.
+// root_id is the tweet at the top of the thread.
+MATCH (author:User {id: $author_id})
+MATCH (parent:Post {id: $parent_id})
+WHERE $parent_kind IN labels(parent) AND NOT parent:Deleted
+CREATE (author)-[:POSTED]->(p:Post:Reply {
+  id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id)
+})-[:REPLY_TO]->(parent)
+WITH p
+CALL (p) {
+  UNWIND $hashtags AS tag
+  MERGE (h:Hashtag {name: tag})
+  CREATE (p)-[:TAGGED]->(h)
+}
+CALL (p) {
+  UNWIND $mentions AS name
+  MATCH (m:User {username_key: name})
+  CREATE (p)-[:MENTIONS]->(m)
+}
+RETURN p.id AS id

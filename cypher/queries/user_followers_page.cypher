@@ -1,0 +1,9 @@
+// Who follows a user, newest first, after the cursor (followed-at time, user id).
+MATCH (:User {username_key: toLower($username)})<-[follow:FOLLOWS]-(x:User)
+WHERE $after_at IS NULL OR follow.at < $after_at OR (follow.at = $after_at AND x.id < $after_id)
+WITH x, follow ORDER BY follow.at DESC, x.id DESC LIMIT $limit
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+RETURN x {
+  id: toString(x.id), .username, .display_name, .bio,
+  followed_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(x) }
+} AS user, follow.at AS at, x.id AS sort_id

@@ -1,0 +1,3 @@
+// Stops following; nothing happens when there was no follow.
+MATCH (:User {id: $user_id})-[follow:FOLLOWS]->(:User {id: $target_id})
+DELETE follow

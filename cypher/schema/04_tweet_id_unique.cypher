@@ -1,1 +1,0 @@
-CREATE CONSTRAINT tweet_id_unique IF NOT EXISTS FOR (t:Tweet) REQUIRE t.id IS UNIQUE

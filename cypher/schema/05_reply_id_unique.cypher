@@ -1,1 +1,0 @@
-CREATE CONSTRAINT reply_id_unique IF NOT EXISTS FOR (r:Reply) REQUIRE r.id IS UNIQUE

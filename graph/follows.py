@@ -1,0 +1,56 @@
+"""Follows: follow and unfollow (idempotent, never oneself), followers and following pages."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flock.backends import Backends
+from graph import accounts
+from graph.errors import Invalid, NotFound
+from graph.likes import user_page
+
+
+async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
+    """Follow @username; following again changes nothing. Returns their profile."""
+    target_id = await _user_id(b, username)
+    if target_id == user_id:
+        raise Invalid("You cannot follow yourself.")
+    await b.graph.write(
+        "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
+    )
+    return await accounts.profile(b, username, user_id)
+
+
+async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
+    """Stop following @username; when not following, nothing changes."""
+    target_id = await _user_id(b, username)
+    if target_id == user_id:
+        raise Invalid("You cannot unfollow yourself.")
+    await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
+    return await accounts.profile(b, username, user_id)
+
+
+async def followers_page(
+    b: Backends, username: str, viewer_id: int | None, limit: int, after: list | None
+) -> tuple[list[dict[str, Any]], list | None]:
+    await _user_id(b, username)
+    return await user_page(
+        b, "queries/user_followers_page", limit, after, username=username, viewer_id=viewer_id
+    )
+
+
+async def following_page(
+    b: Backends, username: str, viewer_id: int | None, limit: int, after: list | None
+) -> tuple[list[dict[str, Any]], list | None]:
+    await _user_id(b, username)
+    return await user_page(
+        b, "queries/user_following_page", limit, after, username=username, viewer_id=viewer_id
+    )
+
+
+async def _user_id(b: Backends, username: str) -> int:
+    row = await b.graph.read_one("queries/user_id_by_username", username=username)
+    if row is None:
+        raise NotFound(f"No user is called @{username}.")
+    return row["id"]

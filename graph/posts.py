@@ -1,0 +1,161 @@
+"""Tweets and replies: post, reply, read, edit (with history), delete, threads, pages.
+
+`kind` is the node label the URL names, "Tweet" or "Reply": a reply's id under /tweets/ is a 404.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flock.backends import Backends
+from graph import text as post_text
+from graph.errors import Forbidden, NotFound
+from graph.ids import new_id
+
+TWEET, REPLY = "Tweet", "Reply"
+MAX_ID = 2**63 - 1
+
+
+async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
+    """Store a tweet, its hashtags and its mentions; return it as its author sees it."""
+    tweet_id = new_id()
+    await b.graph.write(
+        "queries/tweet_create",
+        id=tweet_id,
+        author_id=author_id,
+        now=time.time(),
+        **_links(text),
+        text=text,
+    )
+    return await get_post(b, TWEET, tweet_id, author_id)
+
+
+async def reply(
+    b: Backends, author_id: int, parent_kind: str, parent_id: int, text: str
+) -> dict[str, Any]:
+    """Answer a tweet or a reply; a missing or deleted parent is a 404."""
+    reply_id = new_id()
+    rows = await b.graph.write(
+        "queries/reply_create",
+        id=reply_id,
+        author_id=author_id,
+        parent_id=parent_id,
+        parent_kind=parent_kind,
+        now=time.time(),
+        text=text,
+        **_links(text),
+    )
+    if not rows:
+        raise NotFound(f"That {parent_kind.lower()} does not exist.")
+    return await get_post(b, REPLY, reply_id, author_id)
+
+
+async def get_post(
+    b: Backends, kind: str, post_id: int, viewer_id: int | None, *, with_deleted: bool = False
+) -> dict[str, Any]:
+    row = await b.graph.read_one(
+        "queries/post_by_id", id=post_id, kind=kind, viewer_id=viewer_id, with_deleted=with_deleted
+    )
+    if row is None:
+        raise NotFound(f"That {kind.lower()} does not exist.")
+    return row["post"]
+
+
+async def edit_post(
+    b: Backends, user_id: int, kind: str, post_id: int, text: str
+) -> dict[str, Any]:
+    """Change the text (author only); the earlier text is kept in the history."""
+    access = await _access(b, kind, post_id)
+    if access["author_id"] != user_id:
+        raise Forbidden(f"Only the author can edit this {kind.lower()}.")
+    await b.graph.write(
+        "queries/post_edit",
+        id=post_id,
+        revision_id=new_id(),
+        now=time.time(),
+        text=text,
+        **_links(text),
+    )
+    return await get_post(b, kind, post_id, user_id)
+
+
+async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> None:
+    """Delete (the author; for a reply also the author of the thread's tweet)."""
+    access = await _access(b, kind, post_id)
+    allowed = {access["author_id"]}
+    if kind == REPLY:
+        allowed.add(access["root_author_id"])
+    if user_id not in allowed:
+        raise Forbidden(f"You cannot delete this {kind.lower()}.")
+    await b.graph.write("queries/post_delete", id=post_id, now=time.time())
+
+
+async def post_history(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
+    row = await b.graph.read_one("queries/post_history", id=post_id, kind=kind)
+    if row is None:
+        raise NotFound(f"That {kind.lower()} does not exist.")
+    return row
+
+
+async def replies_page(
+    b: Backends, kind: str, post_id: int, viewer_id: int | None, limit: int, after_id: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Direct replies, oldest first; returns the page and the id to continue after, if any."""
+    await get_post(b, kind, post_id, viewer_id, with_deleted=True)
+    rows = await b.graph.read(
+        "queries/post_replies_page",
+        id=post_id,
+        after_id=after_id,
+        limit=limit + 1,
+        viewer_id=viewer_id,
+    )
+    items = [row["post"] for row in rows]
+    more = len(items) > limit
+    items = items[:limit]
+    return items, (int(items[-1]["id"]) if more else None)
+
+
+async def thread(
+    b: Backends, kind: str, post_id: int, viewer_id: int | None, limit: int
+) -> dict[str, Any]:
+    """Ancestors (top first), the post (a placeholder if deleted), and its first replies."""
+    post = await get_post(b, kind, post_id, viewer_id, with_deleted=True)
+    ancestors = await b.graph.read("queries/post_ancestors", id=post_id, viewer_id=viewer_id)
+    replies, after = await replies_page(b, kind, post_id, viewer_id, limit, 0)
+    return {
+        "ancestors": [row["post"] for row in ancestors],
+        "post": post,
+        "replies": replies,
+        "next_after": after,
+    }
+
+
+async def user_tweets(
+    b: Backends, username: str, viewer_id: int | None, max_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A user's tweets, newest first, below max_id; returns the page and the next max_id."""
+    if await b.graph.read_one("queries/user_id_by_username", username=username) is None:
+        raise NotFound(f"No user is called @{username}.")
+    rows = await b.graph.read(
+        "queries/user_tweets_page",
+        username=username,
+        max_id=MAX_ID if max_id is None else max_id,
+        limit=limit + 1,
+        viewer_id=viewer_id,
+    )
+    items = [row["post"] for row in rows]
+    more = len(items) > limit
+    items = items[:limit]
+    return items, (int(items[-1]["id"]) if more else None)
+
+
+async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
+    row = await b.graph.read_one("queries/post_access", id=post_id, kind=kind)
+    if row is None or row["deleted"]:
+        raise NotFound(f"That {kind.lower()} does not exist.")
+    return row
+
+
+def _links(text: str) -> dict[str, list[str]]:
+    return {"hashtags": post_text.hashtags(text), "mentions": post_text.mentions(text)}
