@@ -75,25 +75,14 @@ async def unfollow(username: str):
     return await follows.unfollow(backends(), g.user_id, username)
 
 
-@blueprint.get("/<username>/followers")
+@blueprint.get("/<username>/<any(followers, following):relation>")
 @token_optional
 @validate_querystring(PageQuery)
 @validate_response(UserPage)
-async def followers(username: str, query_args: PageQuery):
-    """Who follows them, newest first."""
-    items, next_key = await follows.followers_page(
-        backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
-    )
-    return page(items, encode_cursor(*next_key) if next_key else None)
-
-
-@blueprint.get("/<username>/following")
-@token_optional
-@validate_querystring(PageQuery)
-@validate_response(UserPage)
-async def following(username: str, query_args: PageQuery):
-    """Whom they follow, newest first."""
-    items, next_key = await follows.following_page(
+async def follow_list(username: str, relation: str, query_args: PageQuery):
+    """Who follows them (`followers`) or whom they follow (`following`), newest first."""
+    list_page = follows.followers_page if relation == "followers" else follows.following_page
+    items, next_key = await list_page(
         backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
     )
     return page(items, encode_cursor(*next_key) if next_key else None)

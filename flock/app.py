@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 import web
 from api import auth as api_auth
 from api import posts as api_posts
+from api import timeline as api_timeline
 from api import users as api_users
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_auth.blueprint,
         api_users.blueprint,
         api_posts.blueprint,
+        api_timeline.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)

@@ -125,6 +125,36 @@ def schema_apply() -> None:
     click.echo(f"schema applied: {created} created")
 
 
+@main.group()
+def timelines() -> None:
+    """Home-timeline feeds in Redis (derived from the graph)."""
+
+
+@timelines.command("rebuild")
+@click.option("--user", "username", default=None, help="Only this user's feed.")
+def timelines_rebuild(username: str | None) -> None:
+    """Rebuild feeds from Cypher: one user's, or everyone's."""
+    from graph.db import SyncGraph
+    from jobs.feeds import rebuild_feeds
+
+    settings = _settings()
+    graph = SyncGraph(settings)
+    try:
+        user_id = None
+        if username:
+            rows = graph.read("queries/user_id_by_username", username=username)
+            if not rows:
+                click.echo(f"flock timelines rebuild: no user is called @{username}", err=True)
+                sys.exit(1)
+            user_id = rows[0]["id"]
+        total = 1 if user_id else graph.read("queries/user_count")[0]["users"]
+        with click.progressbar(length=total, label="Rebuilding feeds") as bar:
+            done = rebuild_feeds(settings, graph, user_id, bar.update)
+    finally:
+        graph.close()
+    click.echo(f"rebuilt {done} feed(s)")
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the settings in force (secrets masked)."""

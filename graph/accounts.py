@@ -13,6 +13,7 @@ from flock.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password, needs_rehash, verify_password
+from jobs import feeds
 
 LOGIN_FAILED = "Wrong username, email or password."
 LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
@@ -70,14 +71,16 @@ async def log_in(b: Backends, login: str, password: str, client_address: str) ->
     return row["id"]
 
 
-async def mark_seen(b: Backends, user_id: int) -> None:
-    """Record activity (at most every few minutes): fan-out serves only active users."""
-    await b.graph.write(
+async def mark_seen(b: Backends, user_id: int) -> float | None:
+    """Record activity (at most every few minutes): fan-out serves only active users.
+    Returns when the user was seen before (None when that was within the last few minutes)."""
+    row = await b.graph.write_one(
         "queries/user_touch_last_seen",
         id=user_id,
         now=time.time(),
         granularity=LAST_SEEN_GRANULARITY,
     )
+    return row["previous"] if row else None
 
 
 async def my_profile(b: Backends, user_id: int) -> dict[str, Any]:
@@ -117,4 +120,6 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )
     rows = await b.graph.write("queries/user_delete", id=user_id, now=time.time())
-    return rows[0]["post_ids"] if rows else []
+    post_ids = rows[0]["post_ids"] if rows else []
+    await feeds.enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
+    return post_ids

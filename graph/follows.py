@@ -9,6 +9,7 @@ from flock.backends import Backends
 from graph import accounts
 from graph.errors import Invalid, NotFound
 from graph.likes import user_page
+from jobs import feeds
 
 
 async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
@@ -19,7 +20,10 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     await b.graph.write(
         "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
     )
-    return await accounts.profile(b, username, user_id)
+    await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
+    profile = await accounts.profile(b, username, user_id)
+    await feeds.note_follower_count(b.redis, b.settings, target_id, profile["follower_count"])
+    return profile
 
 
 async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
@@ -28,6 +32,7 @@ async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     if target_id == user_id:
         raise Invalid("You cannot unfollow yourself.")
     await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
+    await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
     return await accounts.profile(b, username, user_id)
 
 

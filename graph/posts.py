@@ -12,6 +12,7 @@ from flock.backends import Backends
 from graph import text as post_text
 from graph.errors import Forbidden, NotFound
 from graph.ids import new_id
+from jobs import feeds
 
 TWEET, REPLY = "Tweet", "Reply"
 MAX_ID = 2**63 - 1
@@ -28,6 +29,7 @@ async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
         **_links(text),
         text=text,
     )
+    await feeds.enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -48,6 +50,7 @@ async def reply(
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
+    await feeds.enqueue_async(b.settings, feeds.fan_out_post, reply_id)
     return await get_post(b, REPLY, reply_id, author_id)
 
 
@@ -77,6 +80,7 @@ async def edit_post(
         text=text,
         **_links(text),
     )
+    await feeds.forget_body_quietly(b.redis, post_id)
     return await get_post(b, kind, post_id, user_id)
 
 
@@ -89,6 +93,8 @@ async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> Non
     if user_id not in allowed:
         raise Forbidden(f"You cannot delete this {kind.lower()}.")
     await b.graph.write("queries/post_delete", id=post_id, now=time.time())
+    await feeds.forget_body_quietly(b.redis, post_id)
+    await feeds.enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
 
 
 async def post_history(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
@@ -110,10 +116,7 @@ async def replies_page(
         limit=limit + 1,
         viewer_id=viewer_id,
     )
-    items = [row["post"] for row in rows]
-    more = len(items) > limit
-    items = items[:limit]
-    return items, (int(items[-1]["id"]) if more else None)
+    return id_page(rows, limit)
 
 
 async def thread(
@@ -144,10 +147,13 @@ async def user_tweets(
         limit=limit + 1,
         viewer_id=viewer_id,
     )
-    items = [row["post"] for row in rows]
-    more = len(items) > limit
-    items = items[:limit]
-    return items, (int(items[-1]["id"]) if more else None)
+    return id_page(rows, limit)
+
+
+def id_page(rows: list[dict], limit: int) -> tuple[list[dict[str, Any]], int | None]:
+    """Rows fetched with limit + 1: the page, and the last id when there is more to read."""
+    items = [row["post"] for row in rows[:limit]]
+    return items, (int(items[-1]["id"]) if len(rows) > limit else None)
 
 
 async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:

@@ -25,6 +25,8 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_TYPESENSE_PORT": str(ports["ts"]),
         "FLOCK_TYPESENSE_PEERING_PORT": str(ports["peer"]),
         "FLOCK_LOG_LEVEL": "INFO",
+        # Small, so that tests exercise both fan-out and the read-time merge of big accounts.
+        "FLOCK_FANOUT_LIMIT": "3",
     }
     return Settings.from_env(env)
 
@@ -55,6 +57,30 @@ def base_url(settings) -> str:
 def http(base_url):
     with httpx.Client(base_url=base_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+def drain_queue(settings):
+    """Wait until the real RQ worker has run every queued job."""
+    import time
+
+    import redis
+    from rq import Queue
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+
+    def drain(timeout: float = 60.0) -> None:
+        with redis.Redis.from_url(settings.redis_url) as connection:
+            queue = Queue("default", connection=connection)
+            started = StartedJobRegistry(queue=queue)
+            scheduled = ScheduledJobRegistry(queue=queue)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if queue.count == 0 and started.count == 0 and scheduled.count == 0:
+                    return
+                time.sleep(0.05)
+        raise AssertionError("the worker did not drain the queue in time")
+
+    return drain
 
 
 @pytest.fixture

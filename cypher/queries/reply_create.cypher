@@ -1,10 +1,12 @@
 // Replies to a tweet or a reply ($parent_kind: "Tweet" or "Reply"); threads nest.
-// root_id is the tweet at the top of the thread.
+// root_id is the tweet at the top of the thread; parent_author_id decides whose home
+// timelines show the reply (those who follow, or are, the author it answers).
 MATCH (author:User {id: $author_id})
 MATCH (parent:Post {id: $parent_id})
 WHERE $parent_kind IN labels(parent) AND NOT parent:Deleted
 CREATE (author)-[:POSTED]->(p:Post:Reply {
-  id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id)
+  id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id),
+  parent_author_id: [(pa:User)-[:POSTED]->(parent) | pa.id][0]
 })-[:REPLY_TO]->(parent)
 WITH p
 CALL (p) {

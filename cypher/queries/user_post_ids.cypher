@@ -1,0 +1,3 @@
+// Every post id of a user (to take them out of feeds and caches when the account goes).
+MATCH (:User {id: $id})-[:POSTED]->(p:Post)
+RETURN collect(p.id) AS ids

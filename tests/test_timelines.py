@@ -1,0 +1,277 @@
+"""Home timelines: the hot Redis path always equals the cold Cypher path, and survives faults.
+
+The test stack runs with FLOCK_FANOUT_LIMIT=3, so accounts with more than three followers are
+merged at read time while the others are fanned out on write: both paths are exercised.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import redis
+from neo4j import GraphDatabase
+
+from cypher import statement
+
+MAX_ID = 2**63 - 1
+
+
+@pytest.fixture
+def rds(settings):
+    with redis.Redis.from_url(settings.redis_url) as connection:
+        yield connection
+
+
+@pytest.fixture
+def neo(settings):
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        yield driver
+
+
+def hot_pages(http, user, limit=5):
+    """Every page of the timeline through the API, following next_max_id."""
+    ids, max_id = [], None
+    while True:
+        params = {"limit": limit, **({"max_id": max_id} if max_id else {})}
+        response = http.get("/api/timeline", params=params, headers=user["auth"])
+        assert response.status_code == 200, response.text
+        body = response.json()
+        ids.append([p["id"] for p in body["items"]])
+        max_id = body["next_max_id"]
+        if max_id is None:
+            return ids
+
+
+def cold_pages(neo, user, limit=5):
+    """The same pages from the named cold-path Cypher query, run directly."""
+    pages, max_id = [], MAX_ID
+    while True:
+        rows = neo.execute_query(
+            statement("queries/home_timeline"),
+            viewer_id=int(user["id"]),
+            max_id=max_id,
+            since_id=0,
+            limit=limit + 1,
+        ).records
+        page = [r["post"]["id"] for r in rows[:limit]]
+        pages.append(page)
+        if len(rows) <= limit:
+            return pages
+        max_id = int(page[-1])
+
+
+def has_feed(rds, user) -> bool:
+    return rds.exists(f"feed:{user['id']}") == 1
+
+
+def test_followed_authors_tweets_reach_the_home_timeline(http, new_user, drain_queue, rds):
+    reader, author = new_user("rd"), new_user("au")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])  # becomes active; feed gets built
+    drain_queue()
+    assert has_feed(rds, reader)
+    posted = http.post("/api/tweets", json={"text": "fresh"}, headers=author["auth"]).json()
+    drain_queue()
+    assert rds.zscore(f"feed:{reader['id']}", posted["id"]) is not None  # fanned out
+    items = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+    assert items[0]["id"] == posted["id"] and items[0]["author"]["username"] == author["username"]
+    assert items[0]["like_count"] == 0 and items[0]["liked_by_me"] is False
+
+
+def test_timeline_needs_a_token_and_valid_paging(http, new_user):
+    assert http.get("/api/timeline").status_code == 401
+    user = new_user()
+    assert http.get("/api/timeline", params={"limit": 500}, headers=user["auth"]).status_code == 422
+
+
+def test_edit_delete_and_unfollow_show_at_once(http, new_user, drain_queue):
+    reader, author = new_user("rd"), new_user("au")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    keep = http.post("/api/tweets", json={"text": "v1"}, headers=author["auth"]).json()
+    gone = http.post("/api/tweets", json={"text": "to delete"}, headers=author["auth"]).json()
+    drain_queue()
+    http.get("/api/timeline", headers=reader["auth"])  # bodies now cached
+    http.patch(f"/api/tweets/{keep['id']}", json={"text": "v2"}, headers=author["auth"])
+    http.delete(f"/api/tweets/{gone['id']}", headers=author["auth"])
+    items = http.get("/api/timeline", headers=reader["auth"]).json()["items"]  # no drain: at once
+    assert [(p["id"], p["text"]) for p in items] == [(keep["id"], "v2")]
+    http.delete(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    assert http.get("/api/timeline", headers=reader["auth"]).json()["items"] == []
+
+
+def test_follow_merges_the_new_authors_recent_tweets(http, new_user, drain_queue):
+    reader, author = new_user("rd"), new_user("au")
+    older = http.post(
+        "/api/tweets", json={"text": "before you came"}, headers=author["auth"]
+    ).json()
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    assert [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]] == [
+        older["id"]
+    ]
+    drain_queue()
+    assert [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]] == [
+        older["id"]
+    ]
+
+
+def test_replies_show_only_to_those_who_follow_the_author_answered(http, new_user, drain_queue):
+    reader, friend, stranger = new_user("rd"), new_user("fr"), new_user("st")
+    http.put(f"/api/users/{friend['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    strangers = http.post(
+        "/api/tweets", json={"text": "by a stranger"}, headers=stranger["auth"]
+    ).json()
+    hidden = http.post(
+        f"/api/tweets/{strangers['id']}/replies", json={"text": "hidden"}, headers=friend["auth"]
+    ).json()
+    mine = http.post("/api/tweets", json={"text": "mine"}, headers=reader["auth"]).json()
+    shown = http.post(
+        f"/api/tweets/{mine['id']}/replies", json={"text": "shown"}, headers=friend["auth"]
+    ).json()
+    drain_queue()
+    ids = [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]]
+    assert shown["id"] in ids and mine["id"] in ids and hidden["id"] not in ids
+
+
+def test_returning_user_gets_a_regenerated_feed(http, new_user, drain_queue, rds, neo):
+    reader, author = new_user("rd"), new_user("au")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    # The reader goes away for a long time: fan-out skips them.
+    neo.execute_query("MATCH (u:User {id: $id}) SET u.last_seen_at = 0", id=int(reader["id"]))
+    rds.delete(f"seen:{reader['id']}")
+    posted = http.post(
+        "/api/tweets", json={"text": "while you were away"}, headers=author["auth"]
+    ).json()
+    drain_queue()
+    assert rds.zscore(f"feed:{reader['id']}", posted["id"]) is None
+    # On return the read is right at once (cold path) and the feed is rebuilt.
+    items = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+    assert [p["id"] for p in items] == [posted["id"]]
+    drain_queue()
+    assert rds.zscore(f"feed:{reader['id']}", posted["id"]) is not None
+
+
+def test_big_accounts_are_merged_at_read_time(http, new_user, drain_queue, rds):
+    star = new_user("star")
+    fans = [new_user("fan") for _ in range(4)]  # more than FLOCK_FANOUT_LIMIT=3
+    for fan in fans:
+        http.put(f"/api/users/{star['username']}/follow", headers=fan["auth"])
+        http.get("/api/timeline", headers=fan["auth"])
+    drain_queue()
+    posted = http.post("/api/tweets", json={"text": "to my many fans"}, headers=star["auth"]).json()
+    drain_queue()
+    assert rds.zscore(f"feed:{fans[0]['id']}", posted["id"]) is None  # not fanned out
+    for fan in fans:
+        items = http.get("/api/timeline", headers=fan["auth"]).json()["items"]
+        assert items[0]["id"] == posted["id"]
+
+
+def test_fan_out_job_run_twice_leaves_no_duplicates(http, new_user, drain_queue, rds, settings):
+    from rq import Queue
+
+    from jobs.feeds import fan_out_post
+
+    reader, author = new_user("rd"), new_user("au")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    posted = http.post("/api/tweets", json={"text": "once"}, headers=author["auth"]).json()
+    Queue("default", connection=rds).enqueue(fan_out_post, int(posted["id"]))  # a retry
+    drain_queue()
+    items = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+    assert [p["id"] for p in items] == [posted["id"]]
+
+
+def test_reads_stay_right_with_redis_feeds_flushed(http, new_user, drain_queue, rds):
+    reader, author = new_user("rd"), new_user("au")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    posted = http.post(
+        "/api/tweets", json={"text": "survives a flush"}, headers=author["auth"]
+    ).json()
+    drain_queue()
+    for key in rds.scan_iter("feed:*"):
+        rds.delete(key)
+    for key in rds.scan_iter("post:*"):
+        rds.delete(key)
+    assert [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]] == [
+        posted["id"]
+    ]
+    drain_queue()
+    assert has_feed(rds, reader)
+
+
+def test_rebuild_command_rebuilds_a_feed(flock_cli, new_user, http, rds, drain_queue):
+    user = new_user()
+    posted = http.post("/api/tweets", json={"text": "rebuild me"}, headers=user["auth"]).json()
+    drain_queue()
+    rds.delete(f"feed:{user['id']}")
+    result = flock_cli("timelines", "rebuild", "--user", user["username"])
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt 1 feed(s)" in result.stdout
+    assert rds.zscore(f"feed:{user['id']}", posted["id"]) is not None
+    missing = flock_cli("timelines", "rebuild", "--user", "nobody_zz_zz")
+    assert missing.returncode == 1 and "no user is called @nobody_zz_zz" in missing.stderr
+
+
+def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
+    http, new_user, drain_queue, rds, neo
+):
+    rng = random.Random(20261124)
+    users = [new_user("rt") for _ in range(24)]
+    posts: dict[str, list[tuple[str, str]]] = {u["username"]: [] for u in users}  # (collection, id)
+    for user in users:
+        http.get("/api/timeline", headers=user["auth"])  # everyone active, feeds built
+    drain_queue()
+    for _ in range(260):
+        actor = rng.choice(users)
+        roll = rng.random()
+        everyone = [(c, i) for owned in posts.values() for c, i in owned]
+        if roll < 0.30:
+            other = rng.choice(users)
+            if other is not actor:
+                http.put(f"/api/users/{other['username']}/follow", headers=actor["auth"])
+        elif roll < 0.40:
+            other = rng.choice(users)
+            http.delete(f"/api/users/{other['username']}/follow", headers=actor["auth"])
+        elif roll < 0.65:
+            made = http.post(
+                "/api/tweets", json={"text": f"t{rng.random()}"}, headers=actor["auth"]
+            )
+            posts[actor["username"]].append(("tweets", made.json()["id"]))
+        elif roll < 0.82 and everyone:
+            collection, parent = rng.choice(everyone)
+            made = http.post(
+                f"/api/{collection}/{parent}/replies", json={"text": "re"}, headers=actor["auth"]
+            )
+            if made.status_code == 201:
+                posts[actor["username"]].append(("replies", made.json()["id"]))
+        elif roll < 0.91 and posts[actor["username"]]:
+            collection, own = rng.choice(posts[actor["username"]])
+            http.patch(f"/api/{collection}/{own}", json={"text": "edited"}, headers=actor["auth"])
+        elif posts[actor["username"]]:
+            collection, own = posts[actor["username"]].pop(
+                rng.randrange(len(posts[actor["username"]]))
+            )
+            http.delete(f"/api/{collection}/{own}", headers=actor["auth"])
+    drain_queue()
+    for user in users:
+        assert has_feed(rds, user), user["username"]
+        assert hot_pages(http, user) == cold_pages(neo, user), user["username"]
+    for key in rds.scan_iter("feed:*"):
+        rds.delete(key)
+    for user in users:
+        http.get("/api/timeline", headers=user["auth"])
+    drain_queue()
+    for user in users:
+        assert has_feed(rds, user), user["username"]
+        assert hot_pages(http, user) == cold_pages(neo, user), user["username"]
