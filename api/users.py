@@ -75,17 +75,22 @@ async def unfollow(username: str):
     return await follows.unfollow(backends(), g.user_id, username)
 
 
-@blueprint.get("/<username>/<any(followers, following):relation>")
+@blueprint.get("/<username>/followers")
 @token_optional
 @validate_querystring(PageQuery)
 @validate_response(UserPage)
-async def follow_list(username: str, relation: str, query_args: PageQuery):
-    """Who follows them (`followers`) or whom they follow (`following`), newest first."""
-    list_page = follows.followers_page if relation == "followers" else follows.following_page
-    items, next_key = await list_page(
-        backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
-    )
-    return page(items, encode_cursor(*next_key) if next_key else None)
+async def followers(username: str, query_args: PageQuery):
+    """Who follows them, newest first."""
+    return await _user_list(follows.followers_page, username, query_args)
+
+
+@blueprint.get("/<username>/following")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def following(username: str, query_args: PageQuery):
+    """Whom they follow, newest first."""
+    return await _user_list(follows.following_page, username, query_args)
 
 
 @blueprint.get("/<username>/tweets")
@@ -103,3 +108,10 @@ async def user_tweets(username: str, query_args: IdPageQuery):
         **page(items, encode_cursor(next_max) if next_max else None),
         "next_max_id": str(next_max) if next_max else None,
     }
+
+
+async def _user_list(list_page, username: str, query_args: PageQuery) -> dict:
+    items, next_key = await list_page(
+        backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from quart import Quart
-from quart_schema import QuartSchema, RequestSchemaValidationError
+from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException
 
 import web
@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     ):
         app.register_blueprint(blueprint)
     install_web(app)
+    for endpoint, view in app.view_functions.items():
+        if not endpoint.startswith("api_"):  # the OpenAPI document describes /api only
+            hide(getattr(view, "__func__", view))
 
     @app.before_serving
     async def connect() -> None:

@@ -367,10 +367,12 @@ def test_openapi_documents_every_endpoint(http):
         "/api/users/{username}/follow",
         "/api/users/{username}/followers",
         "/api/users/{username}/following",
+        "/api/timeline",
         "/api/users/{username}/tweets",
         "/api/tweets",
     ]:
         assert path in paths, path
     assert any("/like" in p for p in paths) and any("/thread" in p for p in paths)
+    assert all(path.startswith("/api/") for path in paths)
     signup = paths["/api/auth/signup"]["post"]
     assert "requestBody" in signup
