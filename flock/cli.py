@@ -6,6 +6,7 @@ import signal
 import sys
 import time
 from dataclasses import fields
+from pathlib import Path
 
 import click
 
@@ -153,6 +154,31 @@ def timelines_rebuild(username: str | None) -> None:
     finally:
         graph.close()
     click.echo(f"rebuilt {done} feed(s)")
+
+
+@main.command()
+@click.argument("edges", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tweets-per-user", default=3, show_default=True)
+@click.option("--password", default="seeded-password-1", show_default=True)
+def seed(edges: Path, tweets_per_user: int, password: str) -> None:
+    """Load a social graph (one `src dst` edge a line) as users, mutual follows and tweets."""
+    from graph.db import SyncGraph
+    from graph.seed import read_edges, seed_social_graph
+
+    pairs = read_edges(edges)
+    users = len({i for pair in pairs for i in pair})
+    graph = SyncGraph(_settings())
+    try:
+        with click.progressbar(
+            length=users + 2 * len(pairs) + users * tweets_per_user, label="Seeding"
+        ) as bar:
+            seed_social_graph(graph, pairs, tweets_per_user, password, bar.update)
+    finally:
+        graph.close()
+    click.echo(
+        f"seeded {users} users, {2 * len(pairs)} follows, {users * tweets_per_user} tweets "
+        f"(password for every seeded user: {password})"
+    )
 
 
 @main.command("settings")

@@ -26,6 +26,7 @@ class Graph:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             connection_acquisition_timeout=5.0,
+            notifications_min_severity="OFF",
         )
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
@@ -66,7 +67,9 @@ class SyncGraph:
 
     def __init__(self, settings: Settings):
         self.driver = GraphDatabase.driver(
-            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            notifications_min_severity="OFF",
         )
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
@@ -76,6 +79,22 @@ class SyncGraph:
 
     def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(name, params, RoutingControl.WRITE)
+
+    def stream(self, name: str, batch: int, **params: Any):
+        """Run a read statement and yield its first column in lists of `batch` values, as the
+        server sends them (for result sets too large to hold twice)."""
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS, fetch_size=batch
+        ) as session:
+            result = session.run(_query(name, self.timeout), params)
+            chunk = []
+            for record in result:
+                chunk.append(record[0])
+                if len(chunk) == batch:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
 
     def run_counted(self, name: str, **params: Any) -> neo4j.SummaryCounters:
         """Run a write statement and return what it changed (for schema migration)."""

@@ -78,7 +78,7 @@ async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, lim
         await _request_rebuild(b, viewer_id)
         return None
     ids = feed.ids
-    big = await _big_authors(b)
+    big = feed.big_authors if feed.big_authors is not None else await _rebuild_big_authors(b)
     if big:
         rows = await b.graph.read(
             "queries/timeline_big_author_post_ids",
@@ -124,13 +124,10 @@ async def hydrate(b: Backends, viewer_id: int | None, post_ids: list[int]) -> li
     return [{**bodies[i], **states[i]} for i in post_ids if i in bodies and i in states]
 
 
-async def _big_authors(b: Backends) -> set[int]:
-    big = await feeds.big_authors(b.redis)
-    if big is None:
-        row = await b.graph.read_one("queries/big_author_ids", fanout_limit=b.settings.fanout_limit)
-        big = set(row["ids"])
-        await feeds.store_big_authors(b.redis, list(big))
-    return big
+async def _rebuild_big_authors(b: Backends) -> set[int]:
+    row = await b.graph.read_one("queries/big_author_ids", fanout_limit=b.settings.fanout_limit)
+    await feeds.store_big_authors(b.redis, row["ids"])
+    return set(row["ids"])
 
 
 async def _request_rebuild(b: Backends, user_id: int) -> None:

@@ -79,6 +79,7 @@ def feed_ttl(settings: Settings) -> int:
 class FeedSlice:
     ids: list[int]
     full: bool  # the feed holds as many posts as the cap: older ones may be missing
+    big_authors: set[int] | None  # None: the set is missing and must be rebuilt
 
 
 async def read_feed(
@@ -89,21 +90,17 @@ async def read_feed(
         pipe.zrevrangebyscore(feed_key(user_id), f"({max_id}", f"({since_id}", start=0, num=count)
         pipe.zcard(feed_key(user_id))
         pipe.expire(feed_key(user_id), feed_ttl(settings))
-        members, size, _ = await pipe.execute()
+        pipe.smembers(BIG_AUTHORS)
+        members, size, _, big = await pipe.execute()
     if size == 0:
         return None
     return FeedSlice(
         ids=[int(m) for m in members if m != SENTINEL.encode()],
         full=size - 1 >= settings.timeline_cap,
+        big_authors={int(m) for m in big if m != SENTINEL.encode()}
+        if SENTINEL.encode() in big
+        else None,
     )
-
-
-async def big_authors(r: aioredis.Redis) -> set[int] | None:
-    """The accounts merged at read time; None when the set must be rebuilt from the graph."""
-    members = await r.smembers(BIG_AUTHORS)
-    if SENTINEL.encode() not in members:
-        return None
-    return {int(m) for m in members if m != SENTINEL.encode()}
 
 
 async def store_big_authors(r: aioredis.Redis, author_ids: list[int]) -> None:
@@ -195,21 +192,16 @@ def fan_out_post(post_id: int) -> int:
         return pushed
     if r.sismember(BIG_AUTHORS, author_id):
         return pushed
-    active_since = time.time() - settings.active_days * 86400
-    after = -1
-    while True:
-        rows = graph.read(
-            "queries/fanout_recipients_page",
-            author_id=author_id,
-            after_id=after,
-            active_since=active_since,
-            parent_author_id=parent_author_id,
-            batch=FANOUT_BATCH,
-        )
-        if not rows:
-            return pushed
-        pushed += _push(r, settings, post_id, [row["id"] for row in rows])
-        after = rows[-1]["id"]
+    batches = graph.stream(
+        "queries/fanout_recipients",
+        batch=FANOUT_BATCH,
+        author_id=author_id,
+        active_since=time.time() - settings.active_days * 86400,
+        parent_author_id=parent_author_id,
+    )
+    for user_ids in batches:
+        pushed += _push(r, settings, post_id, user_ids)
+    return pushed
 
 
 def remove_post(post_id: int, author_id: int) -> None:
@@ -217,7 +209,7 @@ def remove_post(post_id: int, author_id: int) -> None:
     settings, graph, r = _job_context()
     r.delete(body_key(post_id))
     r.zrem(feed_key(author_id), post_id)
-    for batch in _follower_batches(graph, author_id):
+    for batch in graph.stream("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
         with r.pipeline(transaction=False) as pipe:
             for user_id in batch:
                 pipe.zrem(feed_key(user_id), post_id)
@@ -278,18 +270,6 @@ def _push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[i
     if not keys:
         return 0
     return int(r.register_script(PUSH_SCRIPT)(keys=keys, args=[post_id, settings.timeline_cap]))
-
-
-def _follower_batches(graph: SyncGraph, author_id: int):
-    after = -1
-    while True:
-        rows = graph.read(
-            "queries/follower_ids_page", author_id=author_id, after_id=after, batch=FANOUT_BATCH
-        )
-        if not rows:
-            return
-        yield [row["id"] for row in rows]
-        after = rows[-1]["id"]
 
 
 @cache

@@ -1,0 +1,230 @@
+"""Home-timeline benchmark on the real stack: warm reads against a trivial endpoint of the same
+app, cold reads against warm, and fan-out lag for an author with many followers.
+
+    .venv/bin/python bench/timeline_bench.py [--requests 3000] [--concurrency 16]
+
+It starts its own throw-away stack (same Hypercorn settings for every endpoint), seeds
+socfb-Reed98 (962 users, follows both ways, a few tweets each), and prints a table of ratios
+measured in the same run. Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import redis
+from rq import Queue
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.tokens import issue_access_token  # noqa: E402
+from flock.settings import Settings  # noqa: E402
+from flock.stack.processes import free_port  # noqa: E402
+from flock.stack.stack import Stack  # noqa: E402
+from graph.db import SyncGraph  # noqa: E402
+from graph.ids import new_id  # noqa: E402
+from graph.seed import read_edges, seed_social_graph  # noqa: E402
+
+DATASET = ROOT.parent / "shared" / "datasets" / "socfb-Reed98.edges"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, default=DATASET)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--cold-requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--tweets-per-user", type=int, default=5)
+    parser.add_argument("--fanout-followers", type=int, default=10_000)
+    parser.add_argument("--fanout-posts", type=int, default=20)
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="flock-bench-"))
+    env = {
+        "FLOCK_VAR_DIR": str(var),
+        "FLOCK_LOG_LEVEL": "WARNING",
+        **{
+            f"FLOCK_{name}": str(free_port())
+            for name in ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT")
+        },
+        "FLOCK_TYPESENSE_PEERING_PORT": str(free_port()),
+    }
+    stack = Stack(Settings.from_env(env))
+    print("starting a throw-away stack...", flush=True)
+    settings = stack.start()
+    os.environ.update(settings.as_env())  # the in-process feed rebuild reads these
+    try:
+        run(stack, settings, args)
+    finally:
+        stack.stop()
+
+
+def run(stack: Stack, settings: Settings, args: argparse.Namespace) -> None:
+    from jobs.feeds import regenerate_feed
+
+    graph = SyncGraph(settings)
+    base = f"http://{settings.host}:{settings.port}"
+    rds = redis.Redis.from_url(settings.redis_url)
+    print(f"seeding {args.dataset.name}...", flush=True)
+    ids = seed_social_graph(
+        graph, read_edges(args.dataset), args.tweets_per_user, "bench-password-1"
+    )
+    user_ids = list(ids.values())
+    tokens = {u: issue_access_token(settings.replace(access_token_ttl=3600), u) for u in user_ids}
+    print(f"building {len(user_ids)} feeds...", flush=True)
+    for user_id in user_ids:
+        regenerate_feed(user_id)
+    rng = random.Random(1)
+
+    def timeline_request():
+        user = rng.choice(user_ids)
+        return "/api/timeline?limit=20", {"Authorization": f"Bearer {tokens[user]}"}
+
+    # Warm-up: every user reads once, so bodies are cached and last-seen marks are fresh.
+    warm_up = [
+        ("/api/timeline?limit=20", {"Authorization": f"Bearer {tokens[u]}"}) for u in user_ids
+    ]
+    asyncio.run(load(base, warm_up, args.concurrency))
+    trivial = asyncio.run(load(base, [("/healthz", {})] * args.requests, args.concurrency))
+    warm = asyncio.run(
+        load(base, [timeline_request() for _ in range(args.requests)], args.concurrency)
+    )
+
+    stack.processes["worker"].stop()  # no rebuilds: every read below stays cold
+    for key in rds.scan_iter("feed:*"):
+        rds.delete(key)
+    cold = asyncio.run(
+        load(base, [timeline_request() for _ in range(args.cold_requests)], args.concurrency)
+    )
+    Queue("default", connection=rds).empty()  # the rebuilds those cold reads asked for
+    stack.processes["worker"].start()
+    stack.processes["worker"].wait_ready()
+
+    lags = fan_out_lags(graph, rds, settings, base, args)
+    report(args, trivial, warm, cold, lags)
+
+
+async def load(base: str, requests: list[tuple[str, dict]], concurrency: int) -> dict:
+    """Send the requests with `concurrency` in flight; throughput and latency percentiles."""
+    latencies: list[float] = []
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in requests:
+        queue.put_nowait(item)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker():
+            while not queue.empty():
+                path, headers = queue.get_nowait()
+                started = time.perf_counter()
+                response = await client.get(path, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {"rps": len(requests) / elapsed, **percentiles(latencies)}
+
+
+# How many of the feeds (KEYS) hold the post (ARGV[1]): one round trip for 10,000 feeds.
+COUNT_HAVING = """
+local n = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('ZSCORE', key, ARGV[1]) then n = n + 1 end
+end
+return n
+"""
+
+
+def fan_out_lags(graph, rds, settings, base, args) -> dict:
+    """Seconds from POST /api/tweets returning to the tweet being in every follower's feed."""
+    from jobs.feeds import SENTINEL, feed_key
+
+    now = time.time()
+    author = {"id": new_id(), "username": "fanout_author", "display_name": "Fan-out author"}
+    followers = [
+        {"id": new_id(), "username": f"follower_{i}", "display_name": f"Follower {i}"}
+        for i in range(args.fanout_followers)
+    ]
+    print(f"adding an author with {len(followers)} active followers...", flush=True)
+    everyone = [author, *followers]
+    for start in range(0, len(everyone), 2000):
+        graph.write("seed/users", users=everyone[start : start + 2000], password_hash="-", now=now)  # noqa: S106
+    pairs = [[follower["id"], author["id"]] for follower in followers]
+    for start in range(0, len(pairs), 2000):
+        graph.write("seed/follows", pairs=pairs[start : start + 2000], now=now)
+    with rds.pipeline(transaction=False) as pipe:
+        for follower in followers:
+            pipe.zadd(feed_key(follower["id"]), {SENTINEL: 0})  # materialised, empty feeds
+        pipe.execute()
+    token = issue_access_token(settings, author["id"])
+    keys = [feed_key(follower["id"]) for follower in followers]
+    count_having = rds.register_script(COUNT_HAVING)
+    lags = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for n in range(args.fanout_posts):
+            response = client.post(
+                "/api/tweets",
+                json={"text": f"fan-out {n}"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            returned = time.perf_counter()
+            post_id = response.json()["id"]
+            while count_having(keys=keys, args=[post_id]) < len(keys):
+                if time.perf_counter() - returned > 60:
+                    raise RuntimeError(f"post {post_id} did not reach every follower in 60 s")
+                time.sleep(0.005)
+            lags.append(time.perf_counter() - returned)
+    return percentiles(lags)
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+    }
+
+
+def report(args, trivial: dict, warm: dict, cold: dict, lags: dict) -> None:
+    print()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"load: {args.requests} requests, {args.concurrency} in flight, one Hypercorn worker")
+    print()
+    print(f"{'measure':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'ratio':>10}")
+    rows = [
+        ("trivial JSON endpoint (/healthz)", trivial, 1.0),
+        ("home timeline, warm (Redis)", warm, warm["rps"] / trivial["rps"]),
+        ("home timeline, cold (Cypher)", cold, cold["rps"] / warm["rps"]),
+    ]
+    for name, result, ratio in rows:
+        print(
+            f"{name:<34}{result['rps']:>10.0f}{result['p50_ms']:>10.1f}"
+            f"{result['p99_ms']:>10.1f}{ratio:>10.2f}"
+        )
+    print(
+        f"{'fan-out lag, ' + str(args.fanout_followers) + ' followers':<34}{'':>10}"
+        f"{lags['p50_ms']:>10.1f}{lags['p99_ms']:>10.1f}"
+    )
+    print()
+    print("ratio: warm/trivial throughput (target >= 0.5); cold/warm throughput")
+    print("fan-out lag target: p99 under 1000 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+// Active followers of an author who should get the post in their feed (streamed to the job in
+// batches). For a reply, only those who follow, or are, the author it answers.
+MATCH (:User {id: $author_id})<-[:FOLLOWS]-(f:User)
+WHERE f.last_seen_at >= $active_since
+  AND ($parent_author_id IS NULL
+       OR f.id = $parent_author_id
+       OR EXISTS { (f)-[:FOLLOWS]->(:User {id: $parent_author_id}) })
+RETURN f.id AS id

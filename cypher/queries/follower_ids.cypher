@@ -1,0 +1,3 @@
+// All followers of an author (streamed in batches), to take a deleted post out of feeds.
+MATCH (:User {id: $author_id})<-[:FOLLOWS]-(f:User)
+RETURN f.id AS id

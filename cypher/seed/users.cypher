@@ -1,0 +1,8 @@
+// Bulk-creates users for a seeded graph (demos, benchmarks); all share one password hash.
+UNWIND $users AS u
+CREATE (:User {
+  id: u.id, username: u.username, username_key: toLower(u.username),
+  email: u.username + "@seed.flock.invalid", email_key: toLower(u.username) + "@seed.flock.invalid",
+  password_hash: $password_hash, display_name: u.display_name, bio: "", location: "", website: "",
+  roles: [], created_at: $now, last_seen_at: $now
+})

@@ -1,0 +1,74 @@
+"""Seed the graph with a real social network (e.g. socfb-Reed98) for demos and benchmarks.
+
+Users are `username_<index>` as the data set's README names them; every undirected edge becomes
+a follow in both directions; each user gets a few tweets with hashtags from a small vocabulary.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from graph.db import SyncGraph
+from graph.ids import new_id
+from graph.passwords import hash_password
+
+BATCH = 2000
+TOPICS = ["graphs", "python", "neo4j", "music", "coffee", "reed", "science", "books", "film"]
+
+
+def read_edges(path: Path) -> list[tuple[int, int]]:
+    """The undirected edges of a whitespace-separated `src dst` file."""
+    edges = []
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and not line.startswith(("%", "#")):
+            edges.append((int(parts[0]), int(parts[1])))
+    return edges
+
+
+def seed_social_graph(
+    graph: SyncGraph,
+    edges: list[tuple[int, int]],
+    tweets_per_user: int,
+    password: str,
+    progress: Callable[[int], None] = lambda _: None,
+    seed: int = 7,
+) -> dict[int, int]:
+    """Create users, mutual follows and tweets; returns data-set index -> user id."""
+    rng = random.Random(seed)
+    indexes = sorted({i for edge in edges for i in edge})
+    ids = {index: new_id() for index in indexes}
+    now = time.time()
+    password_hash = hash_password(password)
+    users = [
+        {"id": ids[i], "username": f"username_{i}", "display_name": f"User {i}"} for i in indexes
+    ]
+    for start in range(0, len(users), BATCH):
+        chunk = users[start : start + BATCH]
+        graph.write("seed/users", users=chunk, password_hash=password_hash, now=now)
+        progress(len(chunk))
+    pairs = [[ids[a], ids[b]] for a, b in edges] + [[ids[b], ids[a]] for a, b in edges]
+    for start in range(0, len(pairs), BATCH):
+        chunk = pairs[start : start + BATCH]
+        graph.write("seed/follows", pairs=chunk, now=now)
+        progress(len(chunk))
+    tweets = []
+    for index in indexes:
+        for n in range(tweets_per_user):
+            topic = rng.choice(TOPICS)
+            tweets.append(
+                {
+                    "id": new_id(),
+                    "author_id": ids[index],
+                    "text": f"Note {n} from user {index} about #{topic}",
+                    "created_at": now,
+                }
+            )
+    for start in range(0, len(tweets), BATCH):
+        chunk = tweets[start : start + BATCH]
+        graph.write("seed/tweets", tweets=chunk)
+        progress(len(chunk))
+    return ids
