@@ -220,6 +220,14 @@ class UserPage(BaseModel):
     next_cursor: str | None
 
 
+class SearchResults(BaseModel):
+    type: str = Field(description="tweets or users: what `items` holds")
+    items: list[Post] | list[PublicUser] = Field(description="Posts or users, best first")
+    found: int = Field(description="How many documents matched (posts: ranked up to 250)")
+    page: int
+    next_page: int | None
+
+
 # ----------------------------------------------------------------------------- helpers
 
 

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 import web
 from api import auth as api_auth
 from api import posts as api_posts
+from api import search as api_search
 from api import timeline as api_timeline
 from api import users as api_users
 from api.problems import domain_error_response, http_exception_response, validation_problem
@@ -23,6 +24,7 @@ from flock.settings import Settings
 from graph.db import SyncGraph
 from graph.errors import DomainError
 from graph.schema import apply_schema
+from jobs import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
 
 log = logging.getLogger("flock.app")
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_users.blueprint,
         api_posts.blueprint,
         api_timeline.blueprint,
+        api_search.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def connect() -> None:
         created = await asyncio.to_thread(_migrate, settings)
         log.info("event=schema_applied created=%d", created)
+        await asyncio.to_thread(search_index.ensure_collections_quietly, settings)
         app.extensions["flock"] = Backends.connect(settings)
 
     @app.after_serving

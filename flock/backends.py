@@ -26,7 +26,7 @@ class Backends:
     graph: Graph
     redis: aioredis.Redis
     queue: Queue
-    typesense: typesense.Client
+    typesense: typesense.AsyncClient
     http: httpx.AsyncClient
 
     @classmethod
@@ -38,7 +38,7 @@ class Backends:
                 settings.redis_url, socket_timeout=2, socket_connect_timeout=1
             ),
             queue=default_queue(settings),
-            typesense=typesense_client(settings),
+            typesense=typesense.AsyncClient(typesense_config(settings)),
             http=httpx.AsyncClient(timeout=2.0),
         )
 
@@ -46,24 +46,29 @@ class Backends:
         await self.graph.close()
         await self.redis.aclose()
         await self.http.aclose()
+        await self.typesense.api_call.aclose()
 
 
 def typesense_client(settings: Settings) -> typesense.Client:
+    """A blocking client, for jobs and command-line tools."""
+    return typesense.Client(typesense_config(settings))
+
+
+def typesense_config(settings: Settings) -> dict:
     url = urlsplit(settings.typesense_url)
-    return typesense.Client(
-        {
-            "nodes": [
-                {
-                    "host": url.hostname,
-                    "port": url.port or (443 if url.scheme == "https" else 80),
-                    "protocol": url.scheme,
-                }
-            ],
-            "api_key": settings.typesense_api_key,
-            "connection_timeout_seconds": 2,
-            "num_retries": 1,
-        }
-    )
+    return {
+        "nodes": [
+            {
+                "host": url.hostname,
+                "port": url.port or (443 if url.scheme == "https" else 80),
+                "protocol": url.scheme,
+            }
+        ],
+        "api_key": settings.typesense_api_key,
+        "connection_timeout_seconds": 2,
+        "num_retries": 1,
+        "retry_interval_seconds": 0.2,
+    }
 
 
 def backends() -> Backends:

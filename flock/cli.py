@@ -156,6 +156,31 @@ def timelines_rebuild(username: str | None) -> None:
     click.echo(f"rebuilt {done} feed(s)")
 
 
+@main.group()
+def search() -> None:
+    """The Typesense index (derived from the graph)."""
+
+
+@search.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the posts and users collections from Neo4j into fresh collections, then switch
+    the aliases: search keeps answering from the old ones until the new ones are complete."""
+    from graph.db import SyncGraph
+    from jobs.search_index import reindex, reindex_size
+
+    settings = _settings()
+    graph = SyncGraph(settings)
+    try:
+        with click.progressbar(length=reindex_size(graph), label="Reindexing") as bar:
+            written = reindex(settings, graph, bar.update)
+    except Exception as error:  # noqa: BLE001 - an operator command: say what failed
+        click.echo(f"flock search reindex: failed, the old index stays in use: {error!r}", err=True)
+        sys.exit(1)
+    finally:
+        graph.close()
+    click.echo(", ".join(f"{count} {alias}" for alias, count in written.items()) + " indexed")
+
+
 @main.command()
 @click.argument("edges", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tweets-per-user", default=3, show_default=True)
@@ -177,7 +202,8 @@ def seed(edges: Path, tweets_per_user: int, password: str) -> None:
         graph.close()
     click.echo(
         f"seeded {users} users, {2 * len(pairs)} follows, {users * tweets_per_user} tweets "
-        f"(password for every seeded user: {password})"
+        f"(password for every seeded user: {password}); "
+        "run `flock timelines rebuild` and `flock search reindex` to refresh derived data"
     )
 
 

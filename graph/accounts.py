@@ -13,7 +13,8 @@ from flock.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password, needs_rehash, verify_password
-from jobs import feeds
+from jobs import feeds, search_index
+from jobs.queues import enqueue_async
 
 LOGIN_FAILED = "Wrong username, email or password."
 LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
@@ -37,6 +38,7 @@ async def sign_up(b: Backends, form: SignupRequest) -> int:
             f"That {field} is already taken.",
             errors={field: [f"That {field} is already taken."]},
         ) from None
+    await search_index.user_changed(b.settings, rows[0]["id"])
     return rows[0]["id"]
 
 
@@ -107,6 +109,7 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
         rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
         if not rows:
             raise Unauthorized("This account no longer exists.")
+        await search_index.user_changed(b.settings, user_id)
     return await my_profile(b, user_id)
 
 
@@ -120,6 +123,11 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )
     rows = await b.graph.write("queries/user_delete", id=user_id, now=time.time())
-    post_ids = rows[0]["post_ids"] if rows else []
-    await feeds.enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
+    if not rows:
+        return []
+    post_ids = rows[0]["post_ids"]
+    await enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
+    await search_index.account_deleted(
+        b.settings, user_id, post_ids + rows[0]["touched_post_ids"], rows[0]["followed_ids"]
+    )
     return post_ids

@@ -9,7 +9,7 @@ from flock.backends import Backends
 from graph import accounts
 from graph.errors import Invalid, NotFound
 from graph.likes import user_page
-from jobs import feeds
+from jobs import feeds, search_index
 
 
 async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
@@ -21,6 +21,7 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
         "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
     )
     await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
+    await search_index.user_changed(b.settings, target_id)  # their follower count
     profile = await accounts.profile(b, username, user_id)
     await feeds.note_follower_count(b.redis, b.settings, target_id, profile["follower_count"])
     return profile
@@ -33,6 +34,7 @@ async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
         raise Invalid("You cannot unfollow yourself.")
     await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
     await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
+    await search_index.user_changed(b.settings, target_id)
     return await accounts.profile(b, username, user_id)
 
 

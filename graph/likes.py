@@ -8,6 +8,7 @@ from typing import Any
 from flock.backends import Backends
 from graph.errors import NotFound
 from graph.posts import get_post
+from jobs import search_index
 
 
 async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str, Any]:
@@ -17,6 +18,7 @@ async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[
     )
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
+    await search_index.post_changed(b.settings, post_id)  # its like count
     return {"liked": True, "like_count": rows[0]["like_count"]}
 
 
@@ -25,6 +27,7 @@ async def unlike_post(b: Backends, user_id: int, kind: str, post_id: int) -> dic
     rows = await b.graph.write("queries/post_unlike", user_id=user_id, id=post_id, kind=kind)
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
+    await search_index.post_changed(b.settings, post_id)
     return {"liked": False, "like_count": rows[0]["like_count"]}
 
 

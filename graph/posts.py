@@ -12,7 +12,8 @@ from flock.backends import Backends
 from graph import text as post_text
 from graph.errors import Forbidden, NotFound
 from graph.ids import new_id
-from jobs import feeds
+from jobs import feeds, search_index
+from jobs.queues import enqueue_async
 
 TWEET, REPLY = "Tweet", "Reply"
 MAX_ID = 2**63 - 1
@@ -29,7 +30,8 @@ async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
         **_links(text),
         text=text,
     )
-    await feeds.enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
+    await enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
+    await search_index.post_changed(b.settings, tweet_id)
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -50,7 +52,9 @@ async def reply(
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
-    await feeds.enqueue_async(b.settings, feeds.fan_out_post, reply_id)
+    await enqueue_async(b.settings, feeds.fan_out_post, reply_id)
+    await search_index.post_changed(b.settings, reply_id)
+    await search_index.post_changed(b.settings, parent_id)  # its reply count
     return await get_post(b, REPLY, reply_id, author_id)
 
 
@@ -81,6 +85,7 @@ async def edit_post(
         **_links(text),
     )
     await feeds.forget_body_quietly(b.redis, post_id)
+    await search_index.post_changed(b.settings, post_id)
     return await get_post(b, kind, post_id, user_id)
 
 
@@ -94,7 +99,10 @@ async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> Non
         raise Forbidden(f"You cannot delete this {kind.lower()}.")
     await b.graph.write("queries/post_delete", id=post_id, now=time.time())
     await feeds.forget_body_quietly(b.redis, post_id)
-    await feeds.enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
+    await enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
+    await search_index.post_changed(b.settings, post_id)
+    if access["parent_id"] is not None:
+        await search_index.post_changed(b.settings, access["parent_id"])  # its reply count
 
 
 async def post_history(b: Backends, kind: str, post_id: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from redis.exceptions import RedisError
 from flock.backends import Backends
 from graph.posts import MAX_ID, id_page
 from jobs import feeds
+from jobs.queues import enqueue_async
 
 log = logging.getLogger("flock.timelines")
 
@@ -133,4 +134,4 @@ async def _rebuild_big_authors(b: Backends) -> set[int]:
 async def _request_rebuild(b: Backends, user_id: int) -> None:
     """Queue one rebuild of the user's feed (not one per read while it is pending)."""
     if await b.redis.set(feeds.rebuild_pending_key(user_id), 1, nx=True, ex=60):
-        await feeds.enqueue_async(b.settings, feeds.regenerate_feed, user_id)
+        await enqueue_async(b.settings, feeds.regenerate_feed, user_id)

@@ -16,7 +16,6 @@ Jobs take ids, re-read the graph, and can run twice without harm.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -26,18 +25,16 @@ from functools import cache
 
 import redis
 import redis.asyncio as aioredis
-from rq import Retry
 
 from flock.settings import Settings
 from graph.db import SyncGraph
-from jobs.queues import default_queue, sync_redis
+from jobs.queues import enqueue_async, sync_redis
 
 log = logging.getLogger("flock.feeds")
 
 SENTINEL = "ready"
 FANOUT_BATCH = 1000
 BODY_TTL = 24 * 3600
-RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 
 # Adds a post to each feed that exists, then trims to the cap (rank 0 is the sentinel, kept).
 PUSH_SCRIPT = """
@@ -153,21 +150,6 @@ async def rebuild_feed_soon(r: aioredis.Redis, settings: Settings, user_id: int)
     except redis.RedisError as error:
         log.warning("event=feed_drop_failed user=%s error=%r", user_id, error)
     await enqueue_async(settings, regenerate_feed, user_id)
-
-
-# ----------------------------------------------------------------------------- enqueueing
-
-
-def enqueue(settings: Settings, job, *args) -> None:
-    """Queue a feed job with retries; a dead Redis loses only derived data, so log and go on."""
-    try:
-        default_queue(settings).enqueue(job, *args, retry=RETRY, result_ttl=0)
-    except redis.RedisError as error:
-        log.warning("event=enqueue_failed job=%s args=%r error=%r", job.__name__, args, error)
-
-
-async def enqueue_async(settings: Settings, job, *args) -> None:
-    await asyncio.to_thread(enqueue, settings, job, *args)
 
 
 # ----------------------------------------------------------------------------- jobs (worker)

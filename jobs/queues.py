@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Callable
 from functools import cache
 
 import redis
-from rq import Queue
+from rq import Queue, Retry
 
 from flock.settings import Settings
 
 QUEUE_NAMES = ("default",)
+DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
+
+log = logging.getLogger("flock.jobs")
 
 
 @cache
@@ -20,3 +26,18 @@ def sync_redis(url: str) -> redis.Redis:
 
 def default_queue(settings: Settings) -> Queue:
     return Queue("default", connection=sync_redis(settings.redis_url))
+
+
+def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:
+    """Queue a job with retries. Jobs only maintain derived data (feeds, the search index), so
+    when Redis is down the request still succeeds: log it, and a rebuild repairs the rest."""
+    try:
+        default_queue(settings).enqueue(job, *args, retry=retry, result_ttl=0)
+    except redis.RedisError as error:
+        log.warning("event=enqueue_failed job=%s args=%r error=%r", job.__name__, args, error)
+
+
+async def enqueue_async(
+    settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY
+) -> None:
+    await asyncio.to_thread(enqueue, settings, job, *args, retry=retry)

@@ -3,7 +3,11 @@
 MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
 WITH u, collect(post) AS posts
-WITH u, posts, [p IN posts | p.id] AS post_ids
+WITH u, posts, [p IN posts | p.id] AS post_ids,
+     // what else changes: counts on posts it liked or answered, and on accounts it followed
+     [(u)-[:LIKES]->(liked:Post) | liked.id] +
+       [(u)-[:POSTED]->(:Reply)-[:REPLY_TO]->(parent:Post) | parent.id] AS touched_post_ids,
+     [(u)-[:FOLLOWS]->(followed:User) | followed.id] AS followed_ids
 CALL (posts) {
   UNWIND posts AS p
   OPTIONAL MATCH (p)-[:REVISION]->(revision:Revision)
@@ -18,4 +22,4 @@ CALL (posts) {
   DETACH DELETE p
 }
 DETACH DELETE u
-RETURN post_ids
+RETURN post_ids, touched_post_ids, followed_ids

@@ -1,0 +1,4 @@
+// Which of these accounts the viewer follows (to boost them in search results).
+MATCH (:User {id: $viewer_id})-[:FOLLOWS]->(u:User)
+WHERE u.id IN $user_ids
+RETURN collect(u.id) AS ids

@@ -1,0 +1,12 @@
+// Public profiles for these user ids, in the order given; missing users are left out.
+OPTIONAL MATCH (viewer:User {id: $viewer_id})
+UNWIND range(0, size($ids) - 1) AS position
+MATCH (u:User {id: $ids[position]})
+RETURN u {
+  id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at,
+  follower_count: COUNT { (u)<-[:FOLLOWS]-() },
+  following_count: COUNT { (u)-[:FOLLOWS]->() },
+  tweet_count: COUNT { (u)-[:POSTED]->(t:Tweet) },
+  followed_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(u) }
+} AS user
+ORDER BY position
