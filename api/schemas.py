@@ -220,6 +220,26 @@ class UserPage(BaseModel):
     next_cursor: str | None
 
 
+class Suggestion(PublicUser):
+    reason: str = Field(description="network (followed by people you follow) or popular")
+    mutual_count: int = Field(description="How many accounts you follow follow them")
+    followed_by: list[str] = Field(description="Up to two of those accounts' usernames")
+
+
+class Suggestions(BaseModel):
+    items: list[Suggestion]
+
+
+class Trend(BaseModel):
+    hashtag: str
+    score: float = Field(description="Uses in the last 24 hours, each halved every 6 hours")
+    post_count: int
+
+
+class Trends(BaseModel):
+    items: list[Trend]
+
+
 class SearchResults(BaseModel):
     type: str = Field(description="tweets or users: what `items` holds")
     items: list[Post] | list[PublicUser] = Field(description="Posts or users, best first")

@@ -11,7 +11,9 @@ from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException
 
 import web
+from api import analytics as api_analytics
 from api import auth as api_auth
+from api import discovery as api_discovery
 from api import posts as api_posts
 from api import search as api_search
 from api import timeline as api_timeline
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_posts.blueprint,
         api_timeline.blueprint,
         api_search.blueprint,
+        api_discovery.blueprint,
+        api_analytics.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)

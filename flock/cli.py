@@ -207,6 +207,114 @@ def seed(edges: Path, tweets_per_user: int, password: str) -> None:
     )
 
 
+@main.command("cypher")
+@click.argument("name", required=False)
+@click.option("--query", "-q", "text", help="Your own Cypher instead of a named query.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help='A parameter; VALUE is JSON (10, true, "x") or else text. Repeatable.',
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds.")
+@click.option("--max-rows", type=int, default=1000, show_default=True)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> None:
+    """Run a named query of cypher/analytics/ (or --query) read-only: writes are refused by the
+    server, a query past --timeout is stopped, at most --max-rows rows are printed."""
+    import asyncio
+
+    from neo4j import AsyncGraphDatabase
+
+    from flock.output import write_result
+    from graph import analytics
+    from graph.errors import DomainError
+
+    if list_queries:
+        for q in analytics.catalogue():
+            args = ", ".join([*q.required, *(f"{k}={v}" for k, v in q.defaults.items())])
+            click.echo(f"{q.name}({args})\n    {q.description}")
+        return
+    if (name is None) == (text is None):
+        raise click.UsageError("give a query NAME or --query, not both (see --list)")
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param takes KEY=VALUE, not {item!r}")
+        given[key] = analytics.parse_value(value)
+    settings = _settings()
+
+    async def run():
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        )
+        try:
+            if name is not None:
+                named = analytics.named_query(name)
+                query, values = named.text, analytics.named_params(named, given)
+            else:
+                query, values = text, given
+            return await analytics.run_read_only(
+                driver, settings.neo4j_database, query, values, timeout, max_rows
+            )
+        finally:
+            await driver.close()
+
+    try:
+        result = asyncio.run(run())
+    except DomainError as error:
+        click.echo(f"flock cypher: {error.detail}", err=True)
+        sys.exit(1)
+    write_result(result, fmt, sys.stdout)
+    if result.truncated:
+        click.echo(f"(stopped at {max_rows} rows; raise --max-rows for more)", err=True)
+
+
+@main.group()
+def users() -> None:
+    """Accounts, as an operator sees them."""
+
+
+@users.command("grant")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["analyst"]))
+def users_grant(username: str, role: str) -> None:
+    """Give @USERNAME a role (analyst: may use /api/analytics)."""
+    _change_role("queries/user_grant_role", username, role)
+
+
+@users.command("revoke")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["analyst"]))
+def users_revoke(username: str, role: str) -> None:
+    """Take a role away from @USERNAME."""
+    _change_role("queries/user_revoke_role", username, role)
+
+
+def _change_role(query: str, username: str, role: str) -> None:
+    from graph.db import SyncGraph
+
+    graph = SyncGraph(_settings())
+    try:
+        rows = graph.write(query, username=username, role=role)
+    finally:
+        graph.close()
+    if not rows:
+        click.echo(f"flock users: no user is called @{username}", err=True)
+        sys.exit(1)
+    click.echo(f"@{username}: roles {', '.join(rows[0]['roles']) or '(none)'}")
+
+
 @main.command("settings")
 def show_settings() -> None:
     """Print the settings in force (secrets masked)."""

@@ -55,6 +55,7 @@ class Settings:
     timeline_cap: int = 800
     active_days: int = 7
     fanout_limit: int = 10_000
+    discovery_cache_seconds: int = 120
 
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from flock.backends import Backends
-from graph import accounts
+from graph import accounts, discovery
 from graph.errors import Invalid, NotFound
 from graph.likes import user_page
 from jobs import feeds, search_index
@@ -22,6 +22,7 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     )
     await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
     await search_index.user_changed(b.settings, target_id)  # their follower count
+    await discovery.follows_changed(b, user_id)
     profile = await accounts.profile(b, username, user_id)
     await feeds.note_follower_count(b.redis, b.settings, target_id, profile["follower_count"])
     return profile
@@ -35,6 +36,7 @@ async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
     await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
     await search_index.user_changed(b.settings, target_id)
+    await discovery.follows_changed(b, user_id)
     return await accounts.profile(b, username, user_id)
 
 

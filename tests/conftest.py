@@ -27,6 +27,8 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_LOG_LEVEL": "INFO",
         # Small, so that tests exercise both fan-out and the read-time merge of big accounts.
         "FLOCK_FANOUT_LIMIT": "3",
+        # Trends and popular accounts are cached for minutes; tests want to see new data.
+        "FLOCK_DISCOVERY_CACHE_SECONDS": "1",
     }
     return Settings.from_env(env)
 

@@ -113,6 +113,8 @@ def write_conf(home: Path, bolt_port: int, heap: str, pagecache: str) -> Path:
         "server.https.enabled": "false",
         "dbms.security.auth_enabled": "true",
         "dbms.usage_report.enabled": "false",
+        # Analysts run their own read-only Cypher: no reading the server's files with LOAD CSV.
+        "dbms.security.allow_csv_import_from_file_urls": "false",
         "server.memory.heap.initial_size": heap,
         "server.memory.heap.max_size": heap,
         "server.memory.pagecache.size": pagecache,

@@ -1,0 +1,7 @@
+// Accounts that follow @username and are followed back, most-followed first.
+// params: username, limit=50
+MATCH (u:User {username_key: toLower($username)})-[:FOLLOWS]->(other:User)-[:FOLLOWS]->(u)
+WITH other, COUNT { (other)<-[:FOLLOWS]-() } AS followers
+ORDER BY followers DESC, other.username
+LIMIT $limit
+RETURN other.username AS username, followers

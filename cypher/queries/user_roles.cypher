@@ -1,0 +1,3 @@
+// The roles of an account (e.g. "analyst" for the analytics endpoint).
+MATCH (u:User {id: $id})
+RETURN coalesce(u.roles, []) AS roles

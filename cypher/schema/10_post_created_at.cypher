@@ -1,0 +1,2 @@
+// Trends and analytics select posts by time.
+CREATE RANGE INDEX post_created_at IF NOT EXISTS FOR (p:Post) ON (p.created_at)

@@ -1,0 +1,166 @@
+"""Read-only Cypher for data scientists: the named queries in `cypher/analytics/`, or their own.
+
+Every query runs in a READ transaction (the server refuses writes), with a timeout (the server
+stops it) and a row cap (the rest is not fetched). The same rules serve `flock cypher`,
+`POST /api/analytics/query` and `dataframe()`.
+
+Each analytics file starts with comment lines: a description, then `// params: a, b=10` naming
+its parameters and their defaults (values are JSON, else text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError
+
+from cypher import names, statement
+from graph.errors import DomainError, Forbidden, Invalid, NotFound
+
+FOLDER = "analytics"
+NAME = re.compile(r"^[a-z0-9_]{1,64}$")
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 1000
+
+
+class TimedOut(DomainError):
+    status = 504
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    description: str
+    text: str
+    defaults: dict[str, Any] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool  # more rows existed than the cap allowed
+
+
+def catalogue() -> list[NamedQuery]:
+    """Every named analytics query, by name."""
+    return [named_query(name.split("/", 1)[1]) for name in names(FOLDER)]
+
+
+def named_query(name: str) -> NamedQuery:
+    if not NAME.match(name) or f"{FOLDER}/{name}" not in names(FOLDER):
+        raise NotFound(f"There is no analytics query called {name!r}.")
+    text = statement(f"{FOLDER}/{name}")
+    comments = [line[2:].strip() for line in text.splitlines() if line.startswith("//")]
+    description = " ".join(c for c in comments if not c.startswith("params:"))
+    defaults, required = {}, []
+    for line in comments:
+        if line.startswith("params:"):
+            for item in line.removeprefix("params:").split(","):
+                item = item.strip()
+                if not item or item == "(none)":
+                    continue
+                key, has_default, value = item.partition("=")
+                if has_default:
+                    defaults[key.strip()] = parse_value(value.strip())
+                else:
+                    required.append(key.strip())
+    return NamedQuery(name, description, text, defaults, required)
+
+
+def parse_value(value: str) -> Any:
+    """`10` is a number, `true` a boolean, `"x"` or `x` text."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def named_params(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
+    missing = [key for key in query.required if key not in given]
+    if missing:
+        raise Invalid(
+            f"{query.name} needs the parameter(s) {', '.join(missing)}.",
+            errors={key: ["Required."] for key in missing},
+        )
+    return {**query.defaults, **given}
+
+
+async def run_read_only(
+    driver: neo4j.AsyncDriver,
+    database: str,
+    text: str,
+    params: dict[str, Any],
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Result:
+    """Run any Cypher in a READ transaction with a timeout and a row cap; nothing is committed."""
+    try:
+        async with driver.session(
+            database=database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            tx = await session.begin_transaction(timeout=timeout)
+            try:
+                result = await tx.run(text, params)
+                columns = list(result.keys())
+                rows: list[list[Any]] = []
+                async for record in result:
+                    if len(rows) == max_rows:
+                        return Result(columns, rows, truncated=True)
+                    rows.append([_plain(value) for value in record.values()])
+                return Result(columns, rows, truncated=False)
+            finally:
+                await tx.close()  # rolls back: a read never commits
+    except Neo4jError as error:
+        raise _refusal(error, timeout) from None
+
+
+def dataframe(name: str, settings=None, **params: Any):
+    """A named analytics query as a pandas DataFrame (needs `pandas`), read-only:
+
+    from graph.analytics import dataframe
+    df = dataframe("most_followed", limit=20)
+    """
+    from flock.settings import Settings
+
+    settings = settings or Settings.from_env()
+    query = named_query(name)
+    with neo4j.GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        return driver.execute_query(
+            neo4j.Query(query.text, timeout=DEFAULT_TIMEOUT),  # type: ignore[arg-type]
+            named_params(query, params),
+            routing_=neo4j.RoutingControl.READ,
+            database_=settings.neo4j_database,
+            result_transformer_=neo4j.Result.to_df,
+        )
+
+
+def _refusal(error: Neo4jError, timeout: float) -> DomainError:
+    code = error.code or ""
+    if code.endswith("AccessMode") or "Writing in read access mode" in (error.message or ""):
+        return Forbidden("Analytics queries are read-only: writes are refused.")
+    if "TransactionTimedOut" in code or "Terminated" in code:
+        return TimedOut(f"The query was stopped at its {timeout:g} second timeout.")
+    if isinstance(error, CypherSyntaxError | ClientError):
+        return Invalid(f"Neo4j refused the query: {error.message}", errors={"query": [code]})
+    return DomainError(f"The query failed: {error.message}")
+
+
+def _plain(value: Any) -> Any:
+    """Values fit for CSV and JSON: nodes and relationships as their properties, times as text."""
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
+        return dict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value

@@ -1,0 +1,89 @@
+"""Discovery: who to follow and what is trending, each cached in Redis and computed by Cypher."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+import redis
+
+from flock.backends import Backends
+from jobs import suggestions as cache
+from jobs.queues import enqueue_async
+
+log = logging.getLogger("flock.discovery")
+
+TRENDS_KEY = "trends"
+TRENDS_WINDOW = 24 * 3600
+TRENDS_HALF_LIFE = 6 * 3600
+TRENDS_CACHED = 50
+
+
+async def who_to_follow(b: Backends, user_id: int, limit: int) -> list[dict[str, Any]]:
+    """Accounts the user may want to follow, best first, each with why it is suggested."""
+    ranked = await cache.cached(b.redis, user_id)
+    if ranked is None:
+        social = await b.graph.read("queries/user_suggestions", user_id=user_id, limit=cache.CACHED)
+        popular = await _popular_ids(b)
+        ranked = cache.rank(social, popular, user_id, cache.CACHED)
+        await cache.store(b.redis, user_id, ranked)
+    reasons = {row["id"]: row for row in ranked}
+    rows = await b.graph.read(
+        "queries/users_by_ids", ids=[row["id"] for row in ranked], viewer_id=user_id
+    )
+    users = [row["user"] for row in rows if not row["user"]["followed_by_me"]]
+    return [
+        {
+            **user,
+            "reason": reasons[int(user["id"])]["reason"],
+            "mutual_count": reasons[int(user["id"])]["mutual_count"],
+            "followed_by": reasons[int(user["id"])]["followed_by"],
+        }
+        for user in users[:limit]
+    ]
+
+
+async def follows_changed(b: Backends, user_id: int) -> None:
+    """Queue a fresh who-to-follow list for a user whose follows just changed."""
+    await enqueue_async(b.settings, cache.refresh_suggestions, user_id)
+
+
+async def trends(b: Backends, limit: int) -> list[dict[str, Any]]:
+    """Hashtags by time-decayed use over the last day, cached for a minute."""
+    try:
+        value = await b.redis.get(TRENDS_KEY)
+    except redis.RedisError:
+        value = None
+    if value:
+        return json.loads(value)[:limit]
+    now = time.time()
+    rows = await b.graph.read(
+        "queries/trending_hashtags",
+        now=now,
+        since=now - TRENDS_WINDOW,
+        half_life_seconds=TRENDS_HALF_LIFE,
+        limit=TRENDS_CACHED,
+    )
+    items = [{**row, "score": round(row["score"], 4)} for row in rows]
+    try:
+        await b.redis.set(TRENDS_KEY, json.dumps(items), ex=b.settings.discovery_cache_seconds)
+    except redis.RedisError as error:
+        log.warning("event=trends_cache_unavailable error=%r", error)
+    return items[:limit]
+
+
+async def _popular_ids(b: Backends) -> list[int]:
+    try:
+        value = await b.redis.get(cache.POPULAR_KEY)
+    except redis.RedisError:
+        value = None
+    if value:
+        return json.loads(value)
+    ids = [row["id"] for row in await b.graph.read("queries/popular_user_ids", limit=cache.CACHED)]
+    try:
+        await b.redis.set(cache.POPULAR_KEY, json.dumps(ids), ex=b.settings.discovery_cache_seconds)
+    except redis.RedisError:
+        pass
+    return ids
