@@ -256,7 +256,9 @@ def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> 
 
     async def run():
         driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            notifications_min_severity="OFF",
         )
         try:
             if name is not None:

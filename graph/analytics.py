@@ -131,7 +131,9 @@ def dataframe(name: str, settings=None, **params: Any):
     settings = settings or Settings.from_env()
     query = named_query(name)
     with neo4j.GraphDatabase.driver(
-        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",
     ) as driver:
         return driver.execute_query(
             neo4j.Query(query.text, timeout=DEFAULT_TIMEOUT),  # type: ignore[arg-type]

@@ -64,6 +64,7 @@ def seed_social_graph(
                     "id": new_id(),
                     "author_id": ids[index],
                     "text": f"Note {n} from user {index} about #{topic}",
+                    "hashtag": topic,
                     "created_at": now,
                 }
             )
