@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean check-tools
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint bench clean check-tools chromium
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -24,6 +26,14 @@ check-tools:
 	  { echo "Java 17 or newer is required for Neo4j (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"; exit 1; }
 	@command -v mvn >/dev/null || \
 	  { echo "Maven is required to fetch Neo4j's jars (Debian/Ubuntu: apt-get install maven)"; exit 1; }
+
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || { \
+	    echo "Could not install chromium: run 'sudo apt-get install chromium' and try again"; exit 1; }; }
 
 $(STAMP): pyproject.toml | check-tools
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

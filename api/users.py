@@ -99,10 +99,23 @@ async def following(username: str, query_args: PageQuery):
 @validate_response(PostPage)
 async def user_tweets(username: str, query_args: IdPageQuery):
     """Their tweets, newest first; continue with `max_id` or `cursor`."""
+    return await _post_list(username, posts.TWEET, query_args)
+
+
+@blueprint.get("/<username>/replies")
+@token_optional
+@validate_querystring(IdPageQuery)
+@validate_response(PostPage)
+async def user_replies(username: str, query_args: IdPageQuery):
+    """Their replies, newest first; continue with `max_id` or `cursor`."""
+    return await _post_list(username, posts.REPLY, query_args)
+
+
+async def _post_list(username: str, kind: str, query_args: IdPageQuery) -> dict:
     cursor = decode_cursor(query_args.cursor, 1)
     max_id = cursor[0] if cursor else query_args.max_id
-    items, next_max = await posts.user_tweets(
-        backends(), username, g.user_id, max_id, query_args.limit
+    items, next_max = await posts.user_posts(
+        backends(), username, kind, g.user_id, max_id, query_args.limit
     )
     return {
         **page(items, encode_cursor(next_max) if next_max else None),

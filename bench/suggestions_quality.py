@@ -13,22 +13,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway import DATASET, throwaway_stack
 
-from flock.settings import Settings  # noqa: E402
-from flock.stack.processes import free_port  # noqa: E402
-from flock.stack.stack import Stack  # noqa: E402
-from graph.db import SyncGraph  # noqa: E402
-from graph.seed import read_edges, seed_social_graph  # noqa: E402
-
-DATASET = ROOT.parent / "shared" / "datasets" / "socfb-Reed98.edges"
+from graph.db import SyncGraph
+from graph.schema import apply_schema
+from graph.seed import read_edges, seed_social_graph
 
 
 def main() -> None:
@@ -44,23 +37,11 @@ def main() -> None:
     hidden = set(rng.sample(edges, round(len(edges) * args.hide)))
     kept = [edge for edge in edges if edge not in hidden]
 
-    var = Path(tempfile.mkdtemp(prefix="flock-bench-"))
-    env = {
-        "FLOCK_VAR_DIR": str(var),
-        "FLOCK_LOG_LEVEL": "WARNING",
-        **{
-            f"FLOCK_{name}": str(free_port())
-            for name in ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT")
-        },
-        "FLOCK_TYPESENSE_PEERING_PORT": str(free_port()),
-    }
-    stack = Stack(Settings.from_env(env), with_worker=False, with_app=False)
+    stack = throwaway_stack(with_worker=False, with_app=False)
     print("starting a throw-away stack...", flush=True)
     settings = stack.start()
     try:
         graph = SyncGraph(settings)
-        from graph.schema import apply_schema
-
         apply_schema(graph)
         print(f"seeding {len(kept)} of {len(edges)} friendships...", flush=True)
         ids = seed_social_graph(graph, kept, 0, "bench-password-1")

@@ -16,27 +16,20 @@ import os
 import platform
 import random
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 import redis
 from rq import Queue
+from throwaway import DATASET, throwaway_stack
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from api.tokens import issue_access_token  # noqa: E402
-from flock.settings import Settings  # noqa: E402
-from flock.stack.processes import free_port  # noqa: E402
-from flock.stack.stack import Stack  # noqa: E402
-from graph.db import SyncGraph  # noqa: E402
-from graph.ids import new_id  # noqa: E402
-from graph.seed import read_edges, seed_social_graph  # noqa: E402
-
-DATASET = ROOT.parent / "shared" / "datasets" / "socfb-Reed98.edges"
+from api.tokens import issue_access_token
+from flock.settings import Settings
+from flock.stack.stack import Stack
+from graph.db import SyncGraph
+from graph.ids import new_id
+from graph.seed import read_edges, seed_social_graph
 
 
 def main() -> None:
@@ -50,17 +43,7 @@ def main() -> None:
     parser.add_argument("--fanout-posts", type=int, default=20)
     args = parser.parse_args()
 
-    var = Path(tempfile.mkdtemp(prefix="flock-bench-"))
-    env = {
-        "FLOCK_VAR_DIR": str(var),
-        "FLOCK_LOG_LEVEL": "WARNING",
-        **{
-            f"FLOCK_{name}": str(free_port())
-            for name in ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT")
-        },
-        "FLOCK_TYPESENSE_PEERING_PORT": str(free_port()),
-    }
-    stack = Stack(Settings.from_env(env))
+    stack = throwaway_stack()
     print("starting a throw-away stack...", flush=True)
     settings = stack.start()
     os.environ.update(settings.as_env())  # the in-process feed rebuild reads these

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from quart import Quart
+from quart import Quart, request
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException
 
@@ -83,6 +83,14 @@ def create_app(settings: Settings | None = None) -> Quart:
     @app.after_serving
     async def disconnect() -> None:
         await app.extensions["flock"].close()
+
+    @app.after_request
+    async def read_unread_body(response):
+        """A request refused before its body was read (a 401, say) would leave the body on the
+        connection, and Hypercorn would drop the kept-alive connection under the client."""
+        if request.content_length and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+            await request.get_data()
+        return response
 
     @app.errorhandler(DomainError)
     async def on_domain_error(error: DomainError):

@@ -30,6 +30,7 @@ async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
         **_links(text),
         text=text,
     )
+    await feeds.push_own_post(b.redis, b.settings, author_id, tweet_id)
     await enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
     await search_index.post_changed(b.settings, tweet_id)
     return await get_post(b, TWEET, tweet_id, author_id)
@@ -132,25 +133,32 @@ async def thread(
 ) -> dict[str, Any]:
     """Ancestors (top first), the post (a placeholder if deleted), and its first replies."""
     post = await get_post(b, kind, post_id, viewer_id, with_deleted=True)
-    ancestors = await b.graph.read("queries/post_ancestors", id=post_id, viewer_id=viewer_id)
     replies, after = await replies_page(b, kind, post_id, viewer_id, limit, 0)
     return {
-        "ancestors": [row["post"] for row in ancestors],
+        "ancestors": await ancestors(b, post_id, viewer_id),
         "post": post,
         "replies": replies,
         "next_after": after,
     }
 
 
-async def user_tweets(
-    b: Backends, username: str, viewer_id: int | None, max_id: int | None, limit: int
+async def ancestors(b: Backends, post_id: int, viewer_id: int | None) -> list[dict[str, Any]]:
+    """The posts a reply answers, from the thread's tweet down to its parent."""
+    rows = await b.graph.read("queries/post_ancestors", id=post_id, viewer_id=viewer_id)
+    return [row["post"] for row in rows]
+
+
+async def user_posts(
+    b: Backends, username: str, kind: str, viewer_id: int | None, max_id: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """A user's tweets, newest first, below max_id; returns the page and the next max_id."""
+    """A user's tweets or replies, newest first, below max_id; returns the page and the next
+    max_id."""
     if await b.graph.read_one("queries/user_id_by_username", username=username) is None:
         raise NotFound(f"No user is called @{username}.")
     rows = await b.graph.read(
-        "queries/user_tweets_page",
+        "queries/user_posts_page",
         username=username,
+        kind=kind,
         max_id=MAX_ID if max_id is None else max_id,
         limit=limit + 1,
         viewer_id=viewer_id,

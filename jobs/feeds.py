@@ -142,6 +142,14 @@ async def forget_body_quietly(r: aioredis.Redis, post_id: int) -> None:
         log.warning("event=body_forget_failed post=%s error=%r", post_id, error)
 
 
+async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
+    """The author sees their new post at once; fan-out to followers follows in the worker."""
+    try:
+        await r.eval(PUSH_SCRIPT, 1, feed_key(author_id), post_id, settings.timeline_cap)
+    except redis.RedisError as error:
+        log.warning("event=own_post_push_failed author=%s error=%r", author_id, error)
+
+
 async def rebuild_feed_soon(r: aioredis.Redis, settings: Settings, user_id: int) -> None:
     """Follow and unfollow change which posts belong: drop the feed, so reads go to Cypher
     (always right) until the queued rebuild has run."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from flock.settings import Settings
 from jobs import canary
@@ -13,10 +13,14 @@ from jobs.queues import QUEUE_NAMES, default_queue, sync_redis
 
 
 def run_worker(settings: Settings, name: str | None = None) -> None:
-    """Work the queues until stopped; the scheduler runs retries that wait (back-off)."""
+    """Work the queues until stopped; the scheduler runs retries that wait (back-off).
+
+    Jobs run in this process (RQ's SimpleWorker, not a fork per job), so each job reuses the
+    Neo4j driver, Redis and Typesense clients made by the first one: a job costs milliseconds,
+    not a new set of connections. Run more worker processes to work more jobs at once."""
     connection = sync_redis(settings.redis_url)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
-    worker = Worker(queues, connection=connection, name=name)
+    worker = SimpleWorker(queues, connection=connection, name=name)
     worker.work(with_scheduler=True, logging_level=settings.log_level)
 
 

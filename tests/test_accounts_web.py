@@ -38,7 +38,8 @@ def test_signup_logs_in_and_home_greets_the_user(browser):
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     home = browser.get("/")
-    assert "Welcome, Grace Hopper." in home.text
+    assert 'placeholder="What is happening?"' in home.text  # the compose box
+    assert "Grace Hopper" in browser.get(f"/u/{name}").text
     assert f"Log out @{name}" in home.text
 
 

@@ -9,7 +9,7 @@ from flock.backends import backends
 from graph import accounts
 from graph.errors import DomainError
 from web.forms import form_data, validate_form
-from web.session import log_in_session, log_out_session
+from web.session import log_in_session, log_out_session, safe_next
 
 blueprint = Blueprint("web_auth", __name__)
 
@@ -34,7 +34,7 @@ async def signup():
 
 @blueprint.route("/login", methods=["GET", "POST"])
 async def login():
-    next_path = _safe_next(request.args.get("next") or (await request.form).get("next"))
+    next_path = safe_next(request.args.get("next") or (await request.form).get("next"))
     if request.method == "GET":
         return await render_template("login.html", values={}, error=None, next=next_path)
     values = await form_data()
@@ -61,10 +61,3 @@ async def login():
 async def logout():
     log_out_session()
     return redirect(url_for("web_pages.home"))
-
-
-def _safe_next(path: str | None) -> str | None:
-    """Only a path on this site: never an open redirect to another host."""
-    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
-        return path
-    return None

@@ -1,30 +1,80 @@
-"""Home, profiles and account settings: thin views over the use-case functions."""
+"""Home, profiles, follower lists and account settings: thin views over the use-case functions."""
 
 from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
+from api.pagination import decode_cursor, encode_cursor
 from api.schemas import DeleteAccountRequest, ProfilePatch
 from flock.backends import backends
-from graph import accounts
-from graph.errors import DomainError
+from graph import accounts, discovery, follows, posts, timelines
+from graph.errors import DomainError, NotFound
 from web.forms import form_data, validate_form
-from web.session import log_out_session, login_required
+from web.session import is_htmx, log_out_session, login_required, viewer_id
 
 blueprint = Blueprint("web_pages", __name__)
+
+PAGE = 20
+SIDEBAR = 5
 
 
 @blueprint.get("/")
 async def home():
+    """Visitors see the landing page; members their timeline, who to follow and trends."""
     if g.me is None:
         return await render_template("landing.html")
-    return await render_template("home.html")
+    b = backends()
+    max_id = request.args.get("max_id", type=int)
+    items, next_max = await timelines.home_timeline(b, viewer_id(), max_id, None, PAGE)
+    more = url_for("web_pages.home", max_id=next_max) if next_max else None
+    if is_htmx() and max_id:
+        return await render_template("_post_page.html", items=items, more=more)
+    return await render_template(
+        "home.html",
+        items=items,
+        more=more,
+        suggestions=await discovery.who_to_follow(b, viewer_id(), SIDEBAR),
+        trends=await discovery.trends(b, SIDEBAR),
+    )
 
 
 @blueprint.get("/u/<username>")
 async def profile(username: str):
-    user = await accounts.profile(backends(), username, g.me["id_int"] if g.me else None)
-    return await render_template("profile.html", user=user)
+    """The header, then their tweets or (`?tab=replies`) their replies, newest first."""
+    b = backends()
+    tab = "replies" if request.args.get("tab") == "replies" else "tweets"
+    user = await accounts.profile(b, username, viewer_id())
+    max_id = request.args.get("max_id", type=int)
+    kind = posts.REPLY if tab == "replies" else posts.TWEET
+    items, next_max = await posts.user_posts(b, username, kind, viewer_id(), max_id, PAGE)
+    more = (
+        url_for("web_pages.profile", username=username, tab=tab, max_id=next_max)
+        if next_max
+        else None
+    )
+    if is_htmx() and max_id:
+        return await render_template("_post_page.html", items=items, more=more)
+    return await render_template("profile.html", user=user, tab=tab, items=items, more=more)
+
+
+@blueprint.get("/u/<username>/<any(followers, following):which>")
+async def people(username: str, which: str):
+    b = backends()
+    user = await accounts.profile(b, username, viewer_id())
+    list_page = follows.followers_page if which == "followers" else follows.following_page
+    try:
+        after = decode_cursor(request.args.get("cursor"), 2)
+    except DomainError:
+        raise NotFound("This page does not exist.") from None
+    items, next_key = await list_page(b, username, viewer_id(), PAGE, after)
+    more = (
+        url_for(
+            "web_pages.people", username=username, which=which, cursor=encode_cursor(*next_key)
+        )  # fmt: skip
+        if next_key
+        else None
+    )
+    return await render_template("people.html", user=user, which=which, items=items, more=more)
 
 
 @blueprint.route("/settings/profile", methods=["GET", "POST"])
@@ -35,10 +85,9 @@ async def edit_profile():
     values = await form_data()
     patch, errors = validate_form(ProfilePatch, values)
     if patch is None:
-        return await render_template(
-            "settings.html", values=values, errors=errors, saved=False
-        ), 422
-    me = await accounts.update_profile(backends(), g.me["id_int"], patch)
+        page = await render_template("settings.html", values=values, errors=errors, saved=False)
+        return page, 422
+    me = await accounts.update_profile(backends(), viewer_id(), patch)
     return await render_template("settings.html", values=me, errors={}, saved=True)
 
 
@@ -48,7 +97,7 @@ async def delete_account():
     form, errors = validate_form(DeleteAccountRequest, await form_data())
     if form is not None:
         try:
-            await accounts.delete_account(backends(), g.me["id_int"], form.password)
+            await accounts.delete_account(backends(), viewer_id(), form.password)
         except DomainError as error:
             errors = error.errors or {"password": [error.detail]}
         else:

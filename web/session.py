@@ -71,3 +71,21 @@ async def check_csrf() -> None:
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="flock-csrf")
+
+
+def viewer_id() -> int | None:
+    """The signed-in user's id, or None for a visitor."""
+    me = g.get("me")
+    return me["id_int"] if me else None
+
+
+def is_htmx() -> bool:
+    """The request came from htmx and wants a fragment, not a whole page."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(path: str | None) -> str | None:
+    """Only a path on this site: never an open redirect to another host."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return None

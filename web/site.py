@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from quart import Quart, g, render_template, request
+from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from flock.backends import backends
 from graph import accounts
 from graph.errors import DomainError, Unauthorized
-from web import auth, pages
+from web import auth, pages, posts, search, social, text
 from web.session import check_csrf, csrf_token, log_out_session, session_user_id
 
 log = logging.getLogger("flock.web")
@@ -24,9 +24,20 @@ CONTENT_SECURITY_POLICY = (
 
 
 def install_web(app: Quart) -> None:
-    for blueprint in (auth.blueprint, pages.blueprint):
+    for blueprint in (
+        auth.blueprint,
+        pages.blueprint,
+        posts.blueprint,
+        social.blueprint,
+        search.blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["post_url"] = post_url
+    app.jinja_env.filters["linkify"] = text.linkify
+    app.jinja_env.filters["timeago"] = text.timeago
+    app.jinja_env.filters["isotime"] = text.isotime
+    app.jinja_env.filters["exacttime"] = text.exacttime
 
     @app.before_request
     async def load_viewer_and_check_csrf() -> None:
@@ -49,6 +60,12 @@ def install_web(app: Quart) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def post_url(post: dict, action: str = "show") -> str:
+    """The page of a tweet or reply (or one of its actions: edit, delete, like...)."""
+    collection = "replies" if post["kind"] == "reply" else "tweets"
+    return url_for(f"web_posts.{action}", collection=collection, post_id=post["id"])
 
 
 def is_web_request() -> bool:

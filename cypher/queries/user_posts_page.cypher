@@ -1,6 +1,6 @@
-// A user's tweets, newest first, older than $max_id.
-MATCH (:User {username_key: toLower($username)})-[:POSTED]->(p:Tweet)
-WHERE p.id < $max_id
+// A user's tweets or replies ($kind), newest first, older than $max_id.
+MATCH (:User {username_key: toLower($username)})-[:POSTED]->(p:Post)
+WHERE p.id < $max_id AND $kind IN labels(p)
 WITH p ORDER BY p.id DESC LIMIT $limit
 OPTIONAL MATCH (viewer:User {id: $viewer_id})
 RETURN p {

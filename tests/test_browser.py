@@ -1,0 +1,243 @@
+"""The web UI in a real browser: Debian's chromium driven by Playwright, against the real stack.
+
+Screenshots of the main pages at desktop and phone widths are written to
+FLOCK_SCREENSHOT_DIR (default: var/screenshots); the README's come from there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
+
+CHROMIUM = os.environ.get("FLOCK_TEST_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SHOTS = Path(
+    os.environ.get("FLOCK_SCREENSHOT_DIR", Path(__file__).parent.parent / "var/screenshots")
+)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """One person at one browser: their own cookies, every console error and dialog recorded."""
+
+    def __init__(self, chromium, base_url: str, size: str = "desktop"):
+        self.context = chromium.new_context(base_url=base_url, viewport=SIZES[size])
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.username = ""
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def sign_up(self, display_name: str = "", bio: str = "") -> Person:
+        self.username = f"b{secrets.token_hex(5)}"
+        page = self.page
+        page.goto("/")
+        page.get_by_role("link", name="Create account").click()
+        page.get_by_label("Username").fill(self.username)
+        page.get_by_label("Email").fill(f"{self.username}@example.org")
+        page.get_by_label("Password").fill("a long enough secret")
+        if display_name:
+            page.get_by_label("Display name").fill(display_name)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("button", name=f"Log out @{self.username}")).to_be_visible()
+        if bio:
+            page.goto("/settings/profile")
+            page.get_by_label("Bio").fill(bio)
+            page.get_by_role("button", name="Save").click()
+            expect(page.get_by_role("status")).to_have_text("Saved.")
+        return self
+
+    def post(self, text: str) -> None:
+        page = self.page
+        page.goto("/")
+        box = page.get_by_label("Post", exact=True)
+        box.fill(text)
+        page.get_by_role("button", name="Post", exact=True).click()
+        expect(page.locator("#timeline article").first).to_contain_text(text[:30])
+        expect(box).to_have_value("")
+
+    def until_visible(self, path: str, text: str, tries: int = 40) -> None:
+        """Reload until `text` shows (fan-out and indexing run on the worker)."""
+        for _ in range(tries):
+            self.page.goto(path)
+            if self.page.get_by_text(text).count():
+                return
+            self.page.wait_for_timeout(500)
+        raise AssertionError(f"{text!r} never appeared on {path}")
+
+    def shot(self, name: str, size: str = "desktop") -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SHOTS / f"{name}-{size}.png", full_page=False)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def person(chromium, base_url):
+    made: list[Person] = []
+
+    def make(size: str = "desktop") -> Person:
+        made.append(Person(chromium, base_url, size))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()
+
+
+def test_the_whole_journey(person):
+    alice = person().sign_up(display_name="Alice Liddell", bio="Curious, and getting curiouser.")
+    bob = person().sign_up(display_name="Bob Builder")
+    word = "zq" + secrets.token_hex(3)
+
+    # Bob follows Alice from her profile, in place.
+    bob.page.goto(f"/u/{alice.username}")
+    bob.page.get_by_role("button", name=f"Follow @{alice.username}").click()
+    expect(bob.page.get_by_role("button", name=f"Unfollow @{alice.username}")).to_be_visible()
+
+    # Alice posts; the counter counts down; the tweet appears at the top without a reload.
+    alice.page.goto("/")
+    box = alice.page.get_by_label("Post", exact=True)
+    box.fill("x" * 300)
+    expect(alice.page.locator("#compose-count")).to_have_text("-20")
+    expect(alice.page.get_by_role("button", name="Post", exact=True)).to_be_disabled()
+    alice.post(f"Down the rabbit hole with #wonderland {word}")
+
+    # Bob sees it on his home timeline and likes it in place.
+    bob.until_visible("/", word)
+    tweet = bob.page.locator("article", has_text=word)
+    tweet.get_by_role("button", name=re.compile(r"^Like")).click()
+    expect(tweet.get_by_role("button", name=re.compile(r"^Unlike \(1 likes\)"))).to_be_visible()
+
+    # Bob opens the tweet and replies; the reply appears in place.
+    tweet.locator("a.when").click()
+    expect(bob.page.locator("article.focus")).to_contain_text(word)
+    bob.page.get_by_label("Reply", exact=True).fill("Mind the Cheshire cat!")
+    bob.page.get_by_role("button", name="Reply", exact=True).click()
+    expect(bob.page.locator("#replies")).to_contain_text("Mind the Cheshire cat!")
+    tweet_path = bob.page.url
+
+    # Alice edits her tweet; it is marked as edited, with its history.
+    alice.page.goto(tweet_path)
+    alice.page.locator("article.focus").get_by_role("link", name="Edit").click()
+    alice.page.get_by_label("Text").fill(f"Further down the rabbit hole #wonderland {word}")
+    alice.page.get_by_role("button", name="Save").click()
+    expect(alice.page.locator("article.focus")).to_contain_text("Further down")
+    alice.page.locator("article.focus").get_by_role("link", name="edited").click()
+    expect(alice.page.get_by_role("heading", name="Edit history")).to_be_visible()
+
+    # Bob deletes his reply, after confirming.
+    bob.page.goto(tweet_path)
+    bob.page.locator("article", has_text="Cheshire").get_by_role("link", name="Delete").click()
+    bob.page.get_by_role("button", name="Delete").click()
+    bob.page.goto(tweet_path)
+    expect(bob.page.get_by_text("Mind the Cheshire cat!")).to_have_count(0)
+
+    # Bob searches for the tweet and for Alice.
+    bob.until_visible(f"/search?q={word}", "Further down")
+    bob.page.goto(f"/search?q={alice.username[:6]}&type=users")
+    expect(bob.page.get_by_role("link", name=re.compile(alice.username))).to_be_visible()
+
+    # Bob logs out.
+    bob.page.get_by_role("button", name=f"Log out @{bob.username}").click()
+    expect(bob.page.get_by_role("link", name="Create account")).to_be_visible()
+
+    assert alice.errors == [] and bob.errors == []  # no CSP violations, no script errors
+
+
+def test_screenshots_of_the_main_pages(person):
+    """Home, tweet, profile and search at desktop and phone widths (for docs/screenshots)."""
+    alice = person().sign_up(display_name="Alice Liddell", bio="Curious, and getting curiouser.")
+    bob = person().sign_up(display_name="Bob Builder", bio="Can we fix it? Yes we can.")
+    bob.page.goto(f"/u/{alice.username}")
+    bob.page.get_by_role("button", name=f"Follow @{alice.username}").click()
+    alice.post("Tea party at six. Bring your own #teacup and a riddle. https://example.org/tea")
+    alice.post("Why is a raven like a writing-desk? Answers below #riddles @" + bob.username)
+    bob.post("Fixed the garden gate today #diy")
+    bob.until_visible("/", "raven")
+    raven = bob.page.locator("article", has_text="raven")
+    raven.get_by_role("button", name=re.compile(r"^Like")).click()
+    raven.locator("a.when").click()
+    bob.page.get_by_label("Reply", exact=True).fill("Because it can produce a few notes?")
+    bob.page.get_by_role("button", name="Reply", exact=True).click()
+    expect(bob.page.locator("#replies")).to_contain_text("few notes")
+    tweet_path = bob.page.url
+
+    for size in SIZES:
+        viewer = person(size)
+        viewer.context.add_cookies(bob.context.cookies())
+        viewer.page.goto("/")
+        viewer.shot("home", size)
+        viewer.page.goto(tweet_path)
+        viewer.shot("tweet", size)
+        viewer.page.goto(f"/u/{alice.username}")
+        viewer.shot("profile", size)
+        viewer.until_visible("/search?q=raven", "writing-desk")
+        viewer.shot("search", size)
+        assert viewer.errors == []
+    for name in ("home", "tweet", "profile", "search"):
+        for size in SIZES:
+            assert (SHOTS / f"{name}-{size}.png").stat().st_size > 10_000
+
+
+def test_script_in_user_text_never_runs(person):
+    payloads = [
+        "<script>alert('s')</script>",
+        "<img src=x onerror=alert('i')>",
+        "javascript:alert('j')",
+    ]
+    mallory = person().sign_up(display_name="<img src=x onerror=alert(1)>",
+                               bio="<script>alert('bio')</script>")  # fmt: skip
+    for payload in payloads:
+        mallory.post(f"try {payload}")
+    victim = person().sign_up()
+    for path in ("/", f"/u/{mallory.username}", "/search?q=try&type=tweets"):
+        victim.page.goto(path)
+        victim.page.wait_for_load_state("load")
+    victim.until_visible(f"/u/{mallory.username}", "javascript:alert('j')")
+    page = victim.page
+    assert victim.dialogs == []
+    assert page.locator("img[src=x]").count() == 0
+    assert page.locator("script:not([src])").count() == 0
+    expect(page.get_by_text("<img src=x onerror=alert(1)>").first).to_be_visible()
+    assert page.locator("a[href^='javascript:']").count() == 0
+    victim.page.goto(f"/tweets/{_first_post_id(victim)}")
+    assert victim.dialogs == [] and victim.errors == []
+
+
+def test_a_form_post_without_the_token_is_refused(person):
+    ada = person().sign_up()
+    response = ada.page.request.post("/compose", form={"text": "forged in the browser"})
+    assert response.status == 403
+    ada.page.goto(f"/u/{ada.username}")
+    expect(ada.page.get_by_text("forged in the browser")).to_have_count(0)
+
+
+def _first_post_id(person: Person) -> str:
+    return person.page.locator("article").first.get_attribute("id").removeprefix("post-")

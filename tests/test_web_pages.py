@@ -1,0 +1,198 @@
+"""The web pages over plain HTTP (no JavaScript): every feature works with forms and links,
+fragments are served to htmx, output is escaped, CSRF is enforced."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+import httpx
+import pytest
+from markupsafe import escape as escape_html
+
+
+class Visitor:
+    """A browser without JavaScript: cookies, forms with their CSRF token, redirects."""
+
+    def __init__(self, base_url: str):
+        self.client = httpx.Client(base_url=base_url, timeout=30, follow_redirects=True)
+        self.username = ""
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, htmx: bool = False) -> httpx.Response:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self.get("/").text).group(1)
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.client.post(path, data={"csrf_token": token, **(data or {})}, headers=headers)
+
+    def sign_up(self, display_name: str | None = None) -> Visitor:
+        self.username = f"w{secrets.token_hex(5)}"
+        page = self.client.get("/signup").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.client.post(
+            "/signup",
+            data={
+                "csrf_token": token,
+                "username": self.username,
+                "email": f"{self.username}@example.org",
+                "password": "a long enough secret",
+                "display_name": display_name or self.username,
+            },
+        )
+        assert response.status_code == 200, response.text
+        return self
+
+    def tweet(self, text: str) -> str:
+        response = self.post("/compose", {"text": text})
+        assert response.status_code == 200, response.text
+        return re.search(r'id="post-(\d+)"', response.text).group(1)
+
+
+@pytest.fixture
+def visitor(base_url):
+    def make(display_name: str | None = None) -> Visitor:
+        return Visitor(base_url).sign_up(display_name)
+
+    return make
+
+
+def test_compose_shows_the_tweet_on_home_and_profile(visitor):
+    ada = visitor()
+    post_id = ada.tweet("Hello #flock, see https://example.org/page. cc @nobody_here")
+    home = ada.get("/").text
+    assert f'id="post-{post_id}"' in home
+    profile = ada.get(f"/u/{ada.username}").text
+    assert f'id="post-{post_id}"' in profile
+    assert 'href="/search?q=%23flock">#flock</a>' in home
+    assert '<a href="https://example.org/page" rel="nofollow noopener ugc"' in home
+    assert 'href="/u/nobody_here">@nobody_here</a>' in home
+
+
+def test_a_refused_tweet_keeps_its_text(visitor):
+    ada = visitor()
+    too_long = "x" * 281
+    response = ada.post("/compose", {"text": too_long})
+    assert response.status_code == 422
+    assert too_long in response.text
+    assert "280" in response.text
+    fragment = ada.post("/compose", {"text": "   "}, htmx=True)
+    assert fragment.headers["HX-Retarget"] == "#compose-error"
+
+
+def test_thread_reply_like_edit_history_delete(visitor):
+    ada, bob = visitor(), visitor()
+    post_id = ada.tweet("A question worth answering")
+    page = f"/tweets/{post_id}"
+    reply = bob.post(f"{page}/replies", {"text": "An answer from bob"})
+    assert reply.status_code == 200 and "An answer from bob" in reply.text
+    reply_id = re.findall(r'id="post-(\d+)"', reply.text)[-1]
+    nested = ada.post(f"/replies/{reply_id}/replies", {"text": "Thanks, bob"})
+    assert "A question worth answering" in nested.text  # the ancestor is shown above
+
+    liked = bob.post(f"{page}/like", {"next": page})
+    assert 'aria-pressed="true"' in liked.text
+    fragment = bob.post(f"{page}/unlike", htmx=True)
+    assert fragment.text.strip().startswith("<form") and 'aria-pressed="false"' in fragment.text
+
+    assert bob.get(f"{page}/edit").status_code == 403
+    assert bob.post(f"{page}/edit", {"text": "hijack"}).status_code == 403
+    edited = ada.post(f"{page}/edit", {"text": "A better question"})
+    assert "A better question" in edited.text and ">edited</a>" in edited.text
+    history = ada.get(f"{page}/history").text
+    assert "A question worth answering" in history and "A better question" in history
+
+    confirm = ada.get(f"{page}/delete")
+    assert "Delete this tweet?" in confirm.text
+    gone = ada.post(f"{page}/delete")
+    assert gone.url.path == "/"
+    assert "This tweet was deleted." in ada.get(page).text
+    assert "An answer from bob" in ada.get(page).text  # replies stay
+
+
+def test_follow_from_the_profile_then_home_shows_their_tweets(visitor):
+    ada, bob = visitor(), visitor()
+    post_id = bob.tweet("bob's news")
+    profile = ada.post(f"/u/{bob.username}/follow", {"next": f"/u/{bob.username}"})
+    assert f'aria-label="Unfollow @{bob.username}"' in profile.text
+    assert f'id="post-{post_id}"' in ada.get("/").text
+    followers = ada.get(f"/u/{bob.username}/followers").text
+    assert f"@{ada.username}" in followers
+    button = ada.post(f"/u/{bob.username}/unfollow", htmx=True).text
+    assert f'aria-label="Follow @{bob.username}"' in button
+
+
+def test_profile_tabs_and_load_more(visitor):
+    ada = visitor()
+    other = visitor()
+    target = other.tweet("something to answer")
+    ada.post(f"/tweets/{target}/replies", {"text": "my reply"})
+    for n in range(21):
+        ada.tweet(f"tweet number {n}")
+    tweets = ada.get(f"/u/{ada.username}").text
+    assert "tweet number 20" in tweets and "my reply" not in tweets
+    more = re.search(r'href="(/u/[^"]+max_id=\d+)"', tweets).group(1).replace("&amp;", "&")
+    assert "tweet number 0" in ada.get(more).text
+    assert "tweet number 0" in ada.get(more, headers={"HX-Request": "true"}).text
+    replies = ada.get(f"/u/{ada.username}?tab=replies").text
+    assert "my reply" in replies and "tweet number" not in replies
+
+
+def test_search_page_tabs_and_errors(visitor, drain_queue):
+    ada = visitor()
+    word = "qz" + secrets.token_hex(4)
+    ada.tweet(f"searching for {word}")
+    drain_queue()
+    page = ada.get("/search", params={"q": word}).text
+    assert f"searching for {word}" in page
+    people = ada.get("/search", params={"q": ada.username, "type": "users"}).text
+    assert f"@{ada.username}" in people
+    refused = ada.get("/search", params={"q": "x" * 201})
+    assert refused.status_code == 422 and "at most 200" in refused.text
+    assert ada.get("/search").status_code == 200  # no query yet: just the form
+
+
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "javascript:alert(1)",
+        '"><svg onload=alert(1)>',
+    ],
+)
+def test_user_text_is_escaped_everywhere(visitor, evil):
+    mallory = visitor(display_name=evil[:50])
+    mallory.post("/settings/profile", {"display_name": evil[:50], "bio": evil})
+    post_id = mallory.tweet(f"look {evil}")
+    for path in ("/", f"/u/{mallory.username}", f"/tweets/{post_id}"):
+        html = mallory.get(path).text
+        if "<" in evil:  # markup shows as text, never as markup
+            assert evil not in html and str(escape_html(evil)) in html, path
+        assert "<script>alert" not in html and "onerror=" not in html.replace("onerror=&#34;", "")
+        assert 'href="javascript:' not in html
+
+
+def test_forms_without_the_csrf_token_are_refused(visitor):
+    ada = visitor()
+    response = ada.client.post("/compose", data={"text": "forged"})
+    assert response.status_code == 403
+    assert "did not come from this site" in response.text
+    assert "forged" not in ada.get(f"/u/{ada.username}").text
+
+
+def test_pages_send_the_security_headers(base_url):
+    response = httpx.get(f"{base_url}/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["referrer-policy"]
+    assert "<script>" not in response.text.replace("<script src=", "")  # no inline scripts
+
+
+def test_missing_pages_are_404_in_the_site_style(visitor):
+    ada = visitor()
+    for path in ("/tweets/1", "/u/nobody_at_all", "/replies/12345/history", "/nowhere"):
+        response = ada.get(path)
+        assert response.status_code == 404, path
+        assert "Back to Flock" in response.text

@@ -1,0 +1,164 @@
+"""Tweets and replies on the web: compose, the tweet page, reply, edit, delete, history, like.
+
+Every action is a plain form post that redirects back (works without JavaScript); when htmx
+sends it, the answer is the fragment to swap in instead.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, make_response, redirect, render_template, request, url_for
+
+from api.schemas import PostText
+from flock.backends import backends
+from graph import likes, posts
+from graph.errors import DomainError, Forbidden, NotFound
+from web.forms import form_data, validate_form
+from web.session import is_htmx, login_required, safe_next, viewer_id
+
+blueprint = Blueprint("web_posts", __name__)
+
+KINDS = {"tweets": posts.TWEET, "replies": posts.REPLY}
+REPLIES_PAGE = 20
+
+
+def kind_of(collection: str) -> str:
+    if collection not in KINDS:
+        raise NotFound("This page does not exist.")
+    return KINDS[collection]
+
+
+@blueprint.post("/compose")
+@login_required
+async def compose():
+    """Post a tweet from the home page."""
+    values = await form_data()
+    form, errors = validate_form(PostText, values)
+    if form is None:
+        return await _compose_error(values.get("text", ""), errors["text"][0])
+    post = await posts.post_tweet(backends(), viewer_id(), form.text)
+    if is_htmx():
+        return await render_template("_post_item.html", post=post, fresh=True)
+    return redirect(url_for("web_pages.home"))
+
+
+@blueprint.get("/<any(tweets, replies):collection>/<int:post_id>")
+async def show(collection: str, post_id: int):
+    """The thread: ancestors, the post, its replies (paged with `after`), a reply box."""
+    kind = kind_of(collection)
+    b = backends()
+    after = request.args.get("after", type=int) or 0
+    post = await posts.get_post(b, kind, post_id, viewer_id(), with_deleted=True)
+    replies, next_after = await posts.replies_page(
+        b, kind, post_id, viewer_id(), REPLIES_PAGE, after
+    )
+    if is_htmx() and after:
+        return await render_template(
+            "_replies_page.html", post=post, replies=replies, next_after=next_after
+        )
+    return await render_template(
+        "post.html",
+        post=post,
+        ancestors=await posts.ancestors(b, post_id, viewer_id()),
+        replies=replies,
+        next_after=next_after,
+        values={},
+        error=None,
+    )
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/replies")
+@login_required
+async def reply(collection: str, post_id: int):
+    kind = kind_of(collection)
+    values = await form_data()
+    form, errors = validate_form(PostText, values)
+    here = url_for("web_posts.show", collection=collection, post_id=post_id)
+    if form is None:
+        return await _compose_error(values.get("text", ""), errors["text"][0])
+    answer = await posts.reply(backends(), viewer_id(), kind, post_id, form.text)
+    if is_htmx():
+        return await render_template("_post_item.html", post=answer, fresh=True)
+    return redirect(here)
+
+
+@blueprint.route("/<any(tweets, replies):collection>/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+async def edit(collection: str, post_id: int):
+    kind = kind_of(collection)
+    b = backends()
+    post = await posts.get_post(b, kind, post_id, viewer_id())
+    if post["author"]["id"] != str(viewer_id()):
+        raise Forbidden(f"Only the author can edit this {kind.lower()}.")
+    here = url_for("web_posts.show", collection=collection, post_id=post_id)
+    if request.method == "GET":
+        return await render_template("post_edit.html", post=post, values=post, errors={})
+    values = await form_data()
+    form, errors = validate_form(PostText, values)
+    if form is not None:
+        try:
+            await posts.edit_post(b, viewer_id(), kind, post_id, form.text)
+        except DomainError as error:
+            errors = {"text": [error.detail]}
+        else:
+            return redirect(here)
+    page = await render_template("post_edit.html", post=post, values=values, errors=errors)
+    return page, 422
+
+
+@blueprint.route("/<any(tweets, replies):collection>/<int:post_id>/delete", methods=["GET", "POST"])
+@login_required
+async def delete(collection: str, post_id: int):
+    """GET asks for confirmation; POST deletes and goes home."""
+    kind = kind_of(collection)
+    b = backends()
+    if request.method == "GET":
+        post = await posts.get_post(b, kind, post_id, viewer_id())
+        return await render_template("post_delete.html", post=post)
+    await posts.delete_post(b, viewer_id(), kind, post_id)
+    return redirect(url_for("web_pages.home"))
+
+
+@blueprint.get("/<any(tweets, replies):collection>/<int:post_id>/history")
+async def history(collection: str, post_id: int):
+    kind = kind_of(collection)
+    post = await posts.get_post(backends(), kind, post_id, viewer_id())
+    found = await posts.post_history(backends(), kind, post_id)
+    return await render_template("post_history.html", post=post, history=found)
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/like")
+@login_required
+async def like(collection: str, post_id: int):
+    state = await likes.like_post(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _like_answer(collection, post_id, state)
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/unlike")
+@login_required
+async def unlike(collection: str, post_id: int):
+    state = await likes.unlike_post(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _like_answer(collection, post_id, state)
+
+
+async def _like_answer(collection: str, post_id: int, state: dict):
+    if is_htmx():
+        kind = "reply" if collection == "replies" else "tweet"
+        post = {"id": str(post_id), "kind": kind, **state, "liked_by_me": state["liked"]}
+        return await render_template("_like_button.html", post=post)
+    here = url_for("web_posts.show", collection=collection, post_id=post_id)
+    return redirect(safe_next((await request.form).get("next")) or here)
+
+
+async def _compose_error(text: str, message: str):
+    """A refused post: the box again with the text kept and the message (never lost)."""
+    if is_htmx():
+        response = await make_response(
+            await render_template("_compose_error.html", text=text, message=message)
+        )
+        response.headers["HX-Retarget"] = "#compose-error"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    page = await render_template(
+        "compose_error.html", text=text, message=message, action=request.path
+    )
+    return page, 422

@@ -1,0 +1,33 @@
+"""Follow and unfollow from any page: a form post that returns to where it came from, or the
+new button when htmx sent it."""
+
+from __future__ import annotations
+
+from quart import Blueprint, redirect, render_template, request, url_for
+
+from flock.backends import backends
+from graph import follows
+from web.session import is_htmx, login_required, safe_next, viewer_id
+
+blueprint = Blueprint("web_social", __name__)
+
+
+@blueprint.post("/u/<username>/follow")
+@login_required
+async def follow(username: str):
+    user = await follows.follow(backends(), viewer_id(), username)
+    return await _answer(user)
+
+
+@blueprint.post("/u/<username>/unfollow")
+@login_required
+async def unfollow(username: str):
+    user = await follows.unfollow(backends(), viewer_id(), username)
+    return await _answer(user)
+
+
+async def _answer(user: dict):
+    if is_htmx():
+        return await render_template("_follow_button.html", user=user)
+    back = safe_next((await request.form).get("next"))
+    return redirect(back or url_for("web_pages.profile", username=user["username"]))
