@@ -31,6 +31,7 @@ from web.site import install_web, is_web_request, web_domain_error, web_http_err
 
 log = logging.getLogger("flock.app")
 WEB_DIR = Path(web.__file__).parent
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -88,8 +89,12 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def read_unread_body(response):
         """A request refused before its body was read (a 401, say) would leave the body on the
         connection, and Hypercorn would drop the kept-alive connection under the client."""
-        if request.content_length and request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-            await request.get_data()
+        length = request.content_length or 0
+        if 0 < length <= settings.max_body_bytes and request.method in UNSAFE_METHODS:
+            try:
+                await request.get_data()
+            except HTTPException:  # the body broke off: the connection closes anyway
+                pass
         return response
 
     @app.errorhandler(DomainError)

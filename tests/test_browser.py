@@ -183,6 +183,7 @@ def test_screenshots_of_the_main_pages(person):
     bob.until_visible("/", "raven")
     raven = bob.page.locator("article", has_text="raven")
     raven.get_by_role("button", name=re.compile(r"^Like")).click()
+    expect(raven.get_by_role("button", name=re.compile(r"^Unlike"))).to_be_visible()
     raven.locator("a.when").click()
     bob.page.get_by_label("Reply", exact=True).fill("Because it can produce a few notes?")
     bob.page.get_by_role("button", name="Reply", exact=True).click()
