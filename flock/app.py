@@ -22,6 +22,7 @@ from api.problems import domain_error_response, http_exception_response, validat
 from flock import health
 from flock.backends import Backends
 from flock.logs import configure_logging
+from flock.metrics import install_metrics
 from flock.settings import Settings
 from graph.db import SyncGraph
 from graph.errors import DomainError
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     ):
         app.register_blueprint(blueprint)
     install_web(app)
+    install_metrics(app)
     for endpoint, view in app.view_functions.items():
         if not endpoint.startswith("api_"):  # the OpenAPI document describes /api only
             hide(getattr(view, "__func__", view))

@@ -50,6 +50,8 @@ class Settings:
     login_max_attempts: int = 5  # failed log-ins per account per window
     login_max_attempts_per_address: int = 50  # failed log-ins per client address per window
     login_window_seconds: int = 900
+    posts_per_hour: int = 300  # tweets and replies per account per hour
+    follows_per_hour: int = 400  # follows per account per hour
 
     worker_heartbeat_seconds: int = 60
     timeline_cap: int = 800

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from flock import ratelimit
 from flock.backends import Backends
 from graph import accounts, discovery
 from graph.errors import Invalid, NotFound
@@ -17,6 +18,8 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     target_id = await _user_id(b, username)
     if target_id == user_id:
         raise Invalid("You cannot follow yourself.")
+    limit = b.settings.follows_per_hour
+    await ratelimit.throttle(b.redis, f"throttle:follow:{user_id}", limit, 3600, "follows")
     await b.graph.write(
         "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
     )

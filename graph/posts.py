@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from flock import ratelimit
 from flock.backends import Backends
 from graph import text as post_text
 from graph.errors import Forbidden, NotFound
@@ -21,6 +22,7 @@ MAX_ID = 2**63 - 1
 
 async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
     """Store a tweet, its hashtags and its mentions; return it as its author sees it."""
+    await _throttle_posting(b, author_id)
     tweet_id = new_id()
     await b.graph.write(
         "queries/tweet_create",
@@ -40,6 +42,7 @@ async def reply(
     b: Backends, author_id: int, parent_kind: str, parent_id: int, text: str
 ) -> dict[str, Any]:
     """Answer a tweet or a reply; a missing or deleted parent is a 404."""
+    await _throttle_posting(b, author_id)
     reply_id = new_id()
     rows = await b.graph.write(
         "queries/reply_create",
@@ -177,6 +180,11 @@ async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
     if row is None or row["deleted"]:
         raise NotFound(f"That {kind.lower()} does not exist.")
     return row
+
+
+async def _throttle_posting(b: Backends, author_id: int) -> None:
+    limit = b.settings.posts_per_hour
+    await ratelimit.throttle(b.redis, f"throttle:post:{author_id}", limit, 3600, "posts")
 
 
 def _links(text: str) -> dict[str, list[str]]:

@@ -29,6 +29,8 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_FANOUT_LIMIT": "3",
         # Trends and popular accounts are cached for minutes; tests want to see new data.
         "FLOCK_DISCOVERY_CACHE_SECONDS": "1",
+        # Low enough for a test to reach, high enough for every other test's posting.
+        "FLOCK_POSTS_PER_HOUR": "60",
     }
     return Settings.from_env(env)
 

@@ -376,3 +376,18 @@ def test_openapi_documents_every_endpoint(http):
     assert all(path.startswith("/api/") for path in paths)
     signup = paths["/api/auth/signup"]["post"]
     assert "requestBody" in signup
+
+
+def test_posting_is_rate_limited_per_account(http, new_user, settings):
+    user = new_user("busy")
+    for n in range(settings.posts_per_hour):
+        assert tweet(http, user, f"post {n}")["id"]
+    refused = http.post("/api/tweets", json={"text": "one too many"}, headers=user["auth"])
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many posts" in refused.json()["detail"]
+    profile = http.get(f"/api/users/{user['username']}").json()
+    assert profile["tweet_count"] == settings.posts_per_hour  # the refused one was not stored
+    other = new_user("calm")
+    assert tweet(http, other, "others are not affected")["id"]

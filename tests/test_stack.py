@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 import uuid
@@ -170,3 +171,19 @@ def _jobs_done_by_workers(settings) -> int:
 
     with redis.Redis.from_url(settings.redis_url) as connection:
         return sum(w.successful_job_count for w in Worker.all(connection=connection))
+
+
+def test_metrics_count_requests_by_route_and_report_the_queue(http):
+    assert http.get("/healthz").status_code == 200
+    assert http.get("/api/users/nobody_at_all").status_code == 404
+    response = http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    healthz = re.search(
+        r'flock_http_requests_total\{method="GET",route="/healthz",status="200"\} (\d+)', text
+    )
+    assert healthz and float(healthz.group(1)) >= 1
+    assert 'route="/api/users/<username>",status="404"' in text
+    assert 'flock_http_request_seconds_bucket{le="0.005",method="GET",route="/healthz"}' in text
+    assert re.search(r'flock_jobs\{state="failed"\} \d', text)

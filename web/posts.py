@@ -35,7 +35,10 @@ async def compose():
     form, errors = validate_form(PostText, values)
     if form is None:
         return await _compose_error(values.get("text", ""), errors["text"][0])
-    post = await posts.post_tweet(backends(), viewer_id(), form.text)
+    try:
+        post = await posts.post_tweet(backends(), viewer_id(), form.text)
+    except DomainError as error:  # too many posts, say: the text stays in the box
+        return await _compose_error(form.text, error.detail)
     if is_htmx():
         return await render_template("_post_item.html", post=post, fresh=True)
     return redirect(url_for("web_pages.home"))
@@ -75,7 +78,10 @@ async def reply(collection: str, post_id: int):
     here = url_for("web_posts.show", collection=collection, post_id=post_id)
     if form is None:
         return await _compose_error(values.get("text", ""), errors["text"][0])
-    answer = await posts.reply(backends(), viewer_id(), kind, post_id, form.text)
+    try:
+        answer = await posts.reply(backends(), viewer_id(), kind, post_id, form.text)
+    except DomainError as error:
+        return await _compose_error(form.text, error.detail)
     if is_htmx():
         return await render_template("_post_item.html", post=answer, fresh=True)
     return redirect(here)

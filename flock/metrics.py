@@ -1,0 +1,65 @@
+"""Prometheus metrics at `/metrics`: requests by route and status, their latency, and the RQ
+queue (waiting, scheduled for retry, failed) read from Redis at scrape time.
+
+One process's view: with FLOCK_WEB_WORKERS above 1, each Hypercorn worker counts its own
+requests (prometheus-client's multiprocess mode would be the next step).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from quart import Blueprint, Quart, Response, g, request
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+from flock.backends import backends
+from jobs.queues import default_queue
+
+blueprint = Blueprint("metrics", __name__)
+
+REQUESTS = Counter(
+    "flock_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "flock_http_request_seconds",
+    "Time to answer an HTTP request",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+QUEUE = Gauge("flock_jobs", "RQ jobs of the default queue by state", ["state"])
+
+
+def install_metrics(app: Quart) -> None:
+    app.register_blueprint(blueprint)
+
+    @app.before_request
+    async def start_timer() -> None:
+        g.metrics_started = time.perf_counter()
+
+    @app.after_request
+    async def count_request(response):
+        started = g.get("metrics_started")
+        if started is not None:
+            route = request.url_rule.rule if request.url_rule else "unmatched"
+            LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+            REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        return response
+
+
+@blueprint.get("/metrics")
+async def metrics():
+    """The process's metrics in Prometheus' text format."""
+    try:
+        await asyncio.to_thread(_read_queue, backends().settings)
+    except Exception:  # noqa: BLE001, S110 - a dead Redis must not break the scrape
+        pass
+    return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _read_queue(settings) -> None:
+    queue = default_queue(settings)
+    QUEUE.labels("queued").set(queue.count)
+    QUEUE.labels("scheduled").set(ScheduledJobRegistry(queue=queue).count)
+    QUEUE.labels("failed").set(FailedJobRegistry(queue=queue).count)
