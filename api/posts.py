@@ -10,7 +10,7 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from api.bearer import token_optional, token_required
 from api.pagination import PageQuery, decode_cursor, encode_cursor, page
-from api.schemas import History, LikeState, Post, PostPage, PostText, Thread, UserPage
+from api.schemas import History, LikeState, NewPost, Post, PostPage, PostText, Thread, UserPage
 from flock.backends import backends
 from graph import likes, posts
 
@@ -22,20 +22,23 @@ COLLECTION = "<any(tweets, replies):collection>"
 
 @blueprint.post("/tweets")
 @token_required
-@validate_request(PostText)
+@validate_request(NewPost)
 @validate_response(Post, 201)
-async def create_tweet(data: PostText):
-    """Post a tweet (1 to 280 characters); #hashtags and @mentions are linked."""
-    return await posts.post_tweet(backends(), g.user_id, data.text), 201
+async def create_tweet(data: NewPost):
+    """Post a tweet (1 to 280 characters, up to 4 images uploaded first with POST /api/media);
+    #hashtags and @mentions are linked."""
+    return await posts.post_tweet(backends(), g.user_id, data.text, data.media()), 201
 
 
 @blueprint.post(f"/{COLLECTION}/<int:post_id>/replies")
 @token_required
-@validate_request(PostText)
+@validate_request(NewPost)
 @validate_response(Post, 201)
-async def create_reply(collection: str, post_id: int, data: PostText):
-    """Reply to a tweet or to a reply."""
-    created = await posts.reply(backends(), g.user_id, KINDS[collection], post_id, data.text)
+async def create_reply(collection: str, post_id: int, data: NewPost):
+    """Reply to a tweet or to a reply (with up to 4 images, like a tweet)."""
+    b = backends()
+    kind = KINDS[collection]
+    created = await posts.reply(b, g.user_id, kind, post_id, data.text, data.media())
     return created, 201
 
 

@@ -154,6 +154,33 @@ class PostText(Strict):
         return value
 
 
+class NewPost(PostText):
+    media_ids: list[str] = Field(
+        default_factory=list, description="Up to 4 ids from POST /api/media, in display order"
+    )
+
+    @field_validator("media_ids")
+    @classmethod
+    def media_id_shape(cls, value: list[str]) -> list[str]:
+        if len(value) > 4:
+            raise invalid("Attach at most 4 images.")
+        if not all(item.isdigit() and len(item) <= 19 for item in value):
+            raise invalid("Use ids returned by POST /api/media.")
+        return value
+
+    def media(self) -> list[int]:
+        return [int(item) for item in self.media_ids]
+
+
+class MediaItem(BaseModel):
+    id: str
+    content_type: str
+    width: int
+    height: int
+    url: str = Field(description="The image, at most 2048 px a side, JPEG without EXIF")
+    thumbnail_url: str = Field(description="At most 600 px a side, JPEG without EXIF")
+
+
 class Author(BaseModel):
     id: str
     username: str
@@ -170,6 +197,7 @@ class Post(BaseModel):
     root_id: str
     in_reply_to_id: str | None
     author: Author | None = Field(description="null when deleted")
+    media: list[MediaItem] = Field(default_factory=list, description="Attached images, in order")
     like_count: int
     reply_count: int
     liked_by_me: bool

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from quart import Quart, request
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 import web
 from api import analytics as api_analytics
 from api import auth as api_auth
 from api import discovery as api_discovery
+from api import media as api_media
 from api import posts as api_posts
 from api import search as api_search
 from api import timeline as api_timeline
@@ -33,6 +34,7 @@ from web.site import install_web, is_web_request, web_domain_error, web_http_err
 log = logging.getLogger("flock.app")
 WEB_DIR = Path(web.__file__).parent
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MULTIPART_SLACK = 256 * 1024  # form fields and part headers around an uploaded image
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -44,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.media_max_bytes + MULTIPART_SLACK),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_search.blueprint,
         api_discovery.blueprint,
         api_analytics.blueprint,
+        api_media.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)
@@ -87,12 +90,20 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def disconnect() -> None:
         await app.extensions["flock"].close()
 
+    @app.before_request
+    async def limit_body_size() -> None:
+        """Bodies up to FLOCK_MAX_BODY_BYTES; image uploads (multipart) up to the media limit."""
+        multipart = request.mimetype == "multipart/form-data"
+        limit = settings.media_max_bytes + MULTIPART_SLACK if multipart else settings.max_body_bytes
+        if (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
+
     @app.after_request
     async def read_unread_body(response):
         """A request refused before its body was read (a 401, say) would leave the body on the
         connection, and Hypercorn would drop the kept-alive connection under the client."""
         length = request.content_length or 0
-        if 0 < length <= settings.max_body_bytes and request.method in UNSAFE_METHODS:
+        if 0 < length <= app.config["MAX_CONTENT_LENGTH"] and request.method in UNSAFE_METHODS:
             try:
                 await request.get_data()
             except HTTPException:  # the body broke off: the connection closes anyway

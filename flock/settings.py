@@ -61,6 +61,7 @@ class Settings:
 
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media
+    media_max_bytes: int = 5 * 1024 * 1024
     s3_bucket: str = "flock-media"
     s3_endpoint_url: str = ""
 

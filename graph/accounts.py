@@ -14,6 +14,7 @@ from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password, needs_rehash, verify_password
 from jobs import feeds, search_index
+from jobs import media as media_jobs
 from jobs.queues import enqueue_async
 
 LOGIN_FAILED = "Wrong username, email or password."
@@ -127,6 +128,8 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
         return []
     post_ids = rows[0]["post_ids"]
     await enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
+    if rows[0]["media_ids"]:
+        await enqueue_async(b.settings, media_jobs.delete_media_objects, rows[0]["media_ids"])
     await search_index.account_deleted(
         b.settings, user_id, post_ids + rows[0]["touched_post_ids"], rows[0]["followed_ids"]
     )

@@ -6,22 +6,28 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from flock import ratelimit
 from flock.backends import Backends
+from graph import media
 from graph import text as post_text
 from graph.errors import Forbidden, NotFound
 from graph.ids import new_id
 from jobs import feeds, search_index
+from jobs import media as media_jobs
 from jobs.queues import enqueue_async
 
 TWEET, REPLY = "Tweet", "Reply"
 MAX_ID = 2**63 - 1
 
 
-async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
-    """Store a tweet, its hashtags and its mentions; return it as its author sees it."""
+async def post_tweet(
+    b: Backends, author_id: int, text: str, media_ids: Sequence[int] = ()
+) -> dict[str, Any]:
+    """Store a tweet, its hashtags, mentions and images; return it as its author sees it."""
+    await media.check_attachable(b, author_id, list(media_ids))
     await _throttle_posting(b, author_id)
     tweet_id = new_id()
     await b.graph.write(
@@ -31,6 +37,7 @@ async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
         now=time.time(),
         **_links(text),
         text=text,
+        media_ids=list(media_ids),
     )
     await feeds.push_own_post(b.redis, b.settings, author_id, tweet_id)
     await enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
@@ -39,9 +46,15 @@ async def post_tweet(b: Backends, author_id: int, text: str) -> dict[str, Any]:
 
 
 async def reply(
-    b: Backends, author_id: int, parent_kind: str, parent_id: int, text: str
+    b: Backends,
+    author_id: int,
+    parent_kind: str,
+    parent_id: int,
+    text: str,
+    media_ids: Sequence[int] = (),
 ) -> dict[str, Any]:
     """Answer a tweet or a reply; a missing or deleted parent is a 404."""
+    await media.check_attachable(b, author_id, list(media_ids))
     await _throttle_posting(b, author_id)
     reply_id = new_id()
     rows = await b.graph.write(
@@ -53,6 +66,7 @@ async def reply(
         now=time.time(),
         text=text,
         **_links(text),
+        media_ids=list(media_ids),
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
@@ -101,7 +115,9 @@ async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> Non
         allowed.add(access["root_author_id"])
     if user_id not in allowed:
         raise Forbidden(f"You cannot delete this {kind.lower()}.")
-    await b.graph.write("queries/post_delete", id=post_id, now=time.time())
+    row = await b.graph.write_one("queries/post_delete", id=post_id, now=time.time())
+    if row and row["media_ids"]:
+        await enqueue_async(b.settings, media_jobs.delete_media_objects, row["media_ids"])
     await feeds.forget_body_quietly(b.redis, post_id)
     await enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
     await search_index.post_changed(b.settings, post_id)

@@ -10,8 +10,8 @@ from quart import Blueprint, make_response, redirect, render_template, request, 
 
 from api.schemas import PostText
 from flock.backends import backends
-from graph import likes, posts
-from graph.errors import DomainError, Forbidden, NotFound
+from graph import likes, media, posts
+from graph.errors import DomainError, Forbidden, Invalid, NotFound
 from web.forms import form_data, validate_form
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
@@ -36,7 +36,8 @@ async def compose():
     if form is None:
         return await _compose_error(values.get("text", ""), errors["text"][0])
     try:
-        post = await posts.post_tweet(backends(), viewer_id(), form.text)
+        media_ids = await _upload_images()
+        post = await posts.post_tweet(backends(), viewer_id(), form.text, media_ids)
     except DomainError as error:  # too many posts, say: the text stays in the box
         return await _compose_error(form.text, error.detail)
     if is_htmx():
@@ -79,7 +80,8 @@ async def reply(collection: str, post_id: int):
     if form is None:
         return await _compose_error(values.get("text", ""), errors["text"][0])
     try:
-        answer = await posts.reply(backends(), viewer_id(), kind, post_id, form.text)
+        media_ids = await _upload_images()
+        answer = await posts.reply(backends(), viewer_id(), kind, post_id, form.text, media_ids)
     except DomainError as error:
         return await _compose_error(form.text, error.detail)
     if is_htmx():
@@ -144,6 +146,15 @@ async def like(collection: str, post_id: int):
 async def unlike(collection: str, post_id: int):
     state = await likes.unlike_post(backends(), viewer_id(), kind_of(collection), post_id)
     return await _like_answer(collection, post_id, state)
+
+
+async def _upload_images() -> list[int]:
+    """Store the images chosen in the compose box; their ids, in the order chosen."""
+    chosen = [f for f in (await request.files).getlist("media") if f.filename]
+    if len(chosen) > media.MAX_PER_POST:
+        raise Invalid(f"Attach at most {media.MAX_PER_POST} images.")
+    uploaded = [await media.upload_media(backends(), viewer_id(), f.read()) for f in chosen]
+    return [int(item["id"]) for item in uploaded]
 
 
 async def _like_answer(collection: str, post_id: int, state: dict):

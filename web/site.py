@@ -70,7 +70,7 @@ def post_url(post: dict, action: str = "show") -> str:
 
 def is_web_request() -> bool:
     path = request.path
-    return not (path.startswith("/api/") or path.startswith("/static/") or path in _PROBES)
+    return not (path.startswith(("/api/", "/static/", "/media/")) or path in _PROBES)
 
 
 _PROBES = {"/healthz", "/readyz", "/metrics"}

@@ -7,6 +7,12 @@ RETURN p {
   id: toString(p.id),
   kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
   text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
+  media: COLLECT {
+    MATCH (p)-[h:HAS_MEDIA]->(m:Media)
+    RETURN m {id: toString(m.id), .content_type, .width, .height,
+              url: "/media/" + toString(m.id), thumbnail_url: "/media/" + toString(m.id) + "/thumb"}
+    ORDER BY h.position
+  },
   root_id: toString(coalesce(p.root_id, p.id)),
   in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
   author: [(a:User)-[:POSTED]->(p) | a {id: toString(a.id), .username, .display_name}][0],

@@ -8,7 +8,7 @@ CREATE (author)-[:POSTED]->(p:Post:Reply {
   id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id),
   parent_author_id: [(pa:User)-[:POSTED]->(parent) | pa.id][0]
 })-[:REPLY_TO]->(parent)
-WITH p
+WITH p, author
 CALL (p) {
   UNWIND $hashtags AS tag
   MERGE (h:Hashtag {name: tag})
@@ -18,5 +18,10 @@ CALL (p) {
   UNWIND $mentions AS name
   MATCH (m:User {username_key: name})
   CREATE (p)-[:MENTIONS]->(m)
+}
+CALL (p, author) {
+  UNWIND range(0, size($media_ids) - 1) AS position
+  MATCH (author)-[:UPLOADED]->(m:Media {id: $media_ids[position]})
+  CREATE (p)-[:HAS_MEDIA {position: position}]->(m)
 }
 RETURN p.id AS id

@@ -1,5 +1,6 @@
 // Deletes an account with everything it wrote, liked and followed. Its posts go the way
-// post_delete takes them: tombstones where others replied, gone entirely otherwise.
+// post_delete takes them: tombstones where others replied, gone entirely otherwise. Its
+// uploaded images go too; a job deletes their stored bytes.
 MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
 WITH u, collect(post) AS posts
@@ -7,7 +8,12 @@ WITH u, posts, [p IN posts | p.id] AS post_ids,
      // what else changes: counts on posts it liked or answered, and on accounts it followed
      [(u)-[:LIKES]->(liked:Post) | liked.id] +
        [(u)-[:POSTED]->(:Reply)-[:REPLY_TO]->(parent:Post) | parent.id] AS touched_post_ids,
-     [(u)-[:FOLLOWS]->(followed:User) | followed.id] AS followed_ids
+     [(u)-[:FOLLOWS]->(followed:User) | followed.id] AS followed_ids,
+     [(u)-[:UPLOADED]->(image:Media) | image.id] AS media_ids
+CALL (u) {
+  MATCH (u)-[:UPLOADED]->(image:Media)
+  DETACH DELETE image
+}
 CALL (posts) {
   UNWIND posts AS p
   OPTIONAL MATCH (p)-[:REVISION]->(revision:Revision)
@@ -22,4 +28,4 @@ CALL (posts) {
   DETACH DELETE p
 }
 DETACH DELETE u
-RETURN post_ids, touched_post_ids, followed_ids
+RETURN post_ids, touched_post_ids, followed_ids, media_ids

@@ -1,0 +1,40 @@
+"""`POST /api/media` (upload an image to attach to a post) and `/media/<id>` (serve it)."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, g, request
+from quart_schema import hide, validate_response
+
+from api.bearer import token_required
+from api.schemas import MediaItem
+from flock.backends import backends
+from graph import media
+from graph.errors import Invalid
+
+blueprint = Blueprint("api_media", __name__)
+
+
+@blueprint.post("/api/media")
+@token_required
+@validate_response(MediaItem, 201)
+async def upload():
+    """Upload one image (multipart/form-data, field `file`): JPEG, PNG, GIF or WebP, at most
+    5 MB by default. Attach it by listing its id in `media_ids` when posting."""
+    files = await request.files
+    if "file" not in files:
+        message = "Send the image as multipart/form-data in the field `file`."
+        raise Invalid(message, errors={"file": [message]})
+    return await media.upload_media(backends(), g.user_id, files["file"].read()), 201
+
+
+@blueprint.get("/media/<int:media_id>", defaults={"variant": "large"})
+@blueprint.get("/media/<int:media_id>/<any(thumb):variant>")
+@hide  # a file, not an API resource: posts link to it by url
+async def serve(media_id: int, variant: str):
+    """The image (at most 2048 px a side) or its thumbnail (600 px): upright JPEG without
+    EXIF metadata. The upload itself is kept but never served."""
+    data = await media.read_media(backends(), media_id, variant)
+    response = Response(data, content_type="image/jpeg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,4 @@
+// How many of these images the user uploaded and has not attached to a post yet.
+MATCH (:User {id: $owner_id})-[:UPLOADED]->(m:Media)
+WHERE m.id IN $ids AND NOT EXISTS { (:Post)-[:HAS_MEDIA]->(m) }
+RETURN count(m) AS usable

@@ -1,0 +1,10 @@
+// Records an uploaded image; it is attached to a post later, by the post's creation.
+MATCH (owner:User {id: $owner_id})
+CREATE (owner)-[:UPLOADED]->(m:Media {
+  id: $id, content_type: $content_type, width: $width, height: $height, size: $size,
+  created_at: $now, ready: false
+})
+RETURN m {
+  id: toString(m.id), .content_type, .width, .height,
+  url: "/media/" + toString(m.id), thumbnail_url: "/media/" + toString(m.id) + "/thumb"
+} AS media

@@ -1,0 +1,103 @@
+"""Media: images uploaded by a user, attached to their tweets and replies (up to four).
+
+The original is checked (it must decode as JPEG, PNG, GIF or WebP, within the size and pixel
+limits), stored as uploaded (never served: it may carry EXIF location), and recorded as a :Media
+node; a job then makes the served versions (see jobs/media.py). A request that comes before the
+job has run makes them itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from flock.backends import Backends
+from flock.media_store import media_store
+from graph.errors import Invalid, NotFound
+from graph.ids import new_id
+from jobs import media as media_jobs
+from jobs.queues import enqueue_async
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+MAX_PIXELS = 40_000_000
+MAX_PER_POST = 4
+
+
+def media_key(media_id: int, variant: str) -> str:
+    return f"media/{media_id}/{variant}"
+
+
+async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any]:
+    """Check and store an image; returns its description (the thumbnail follows shortly)."""
+    limit = b.settings.media_max_bytes
+    if not data:
+        raise _invalid("Choose an image to upload.")
+    if len(data) > limit:
+        raise _invalid(f"Images can be at most {limit // (1024 * 1024)} MB.")
+    content_type, width, height = await asyncio.to_thread(inspect_image, data)
+    media_id = new_id()
+    store = media_store(b.settings)
+    await asyncio.to_thread(store.put, media_key(media_id, "original"), data, content_type)
+    row = await b.graph.write_one(
+        "queries/media_create",
+        id=media_id,
+        owner_id=owner_id,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size=len(data),
+        now=time.time(),
+    )
+    await enqueue_async(b.settings, media_jobs.make_served_versions, media_id)
+    return row["media"]
+
+
+def inspect_image(data: bytes) -> tuple[str, int, int]:
+    """(content type, width, height) of an image we accept; anything else is a 422."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in FORMATS:
+                raise _invalid("Upload a JPEG, PNG, GIF or WebP image.")
+            if width * height > MAX_PIXELS:
+                raise _invalid("That image has too many pixels.")
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise _invalid("That file is not an image we can show.") from None
+    return FORMATS[kind], width, height
+
+
+async def check_attachable(b: Backends, owner_id: int, media_ids: list[int]) -> None:
+    """Only one's own uploads, not yet attached to a post, at most four."""
+    if len(media_ids) > MAX_PER_POST:
+        raise _invalid(f"Attach at most {MAX_PER_POST} images.", field="media_ids")
+    if len(set(media_ids)) != len(media_ids):
+        raise _invalid("The same image is attached twice.", field="media_ids")
+    if not media_ids:
+        return
+    row = await b.graph.read_one("queries/media_attachable", owner_id=owner_id, ids=media_ids)
+    if row["usable"] != len(media_ids):
+        raise _invalid("Attach your own uploads, each to one post only.", field="media_ids")
+
+
+async def read_media(b: Backends, media_id: int, variant: str) -> bytes:
+    """A served version ("large" or "thumb") of an image, as JPEG bytes."""
+    row = await b.graph.read_one("queries/media_by_id", id=media_id)
+    if row is None or variant not in media_jobs.SERVED:
+        raise NotFound("No such image.")
+    store = media_store(b.settings)
+    data = await asyncio.to_thread(store.get, media_key(media_id, variant))
+    if data is None:  # the job has not run yet (or the versions were lost): make them now
+        if await asyncio.to_thread(media_jobs.render_served_versions, store, media_id):
+            data = await asyncio.to_thread(store.get, media_key(media_id, variant))
+    if data is None:
+        raise NotFound("No such image.")
+    return data
+
+
+def _invalid(message: str, field: str = "file") -> Invalid:
+    return Invalid(message, errors={field: [message]})

@@ -1,0 +1,229 @@
+"""Images on posts: upload, attach, serve, thumbnails by the worker, deletion; on local disk
+(the test stack) and on S3 (a second app and worker against a moto S3 server)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+
+import boto3
+import httpx
+import pytest
+from PIL import Image
+
+from flock.stack.processes import free_port
+from flock.stack.stack import Stack
+
+
+def image_bytes(fmt: str = "PNG", size=(1200, 800), exif: bytes | None = None) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (30, 120, 200))
+    image.save(out, fmt, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def upload(http, user, data: bytes, name: str = "photo.png") -> httpx.Response:
+    return http.post("/api/media", files={"file": (name, data)}, headers=user["auth"])
+
+
+def test_an_image_is_uploaded_attached_served_and_thumbnailed(http, new_user, drain_queue):
+    ada = new_user("img")
+    original = image_bytes()
+    uploaded = upload(http, ada, original)
+    assert uploaded.status_code == 201, uploaded.text
+    item = uploaded.json()
+    assert (item["content_type"], item["width"], item["height"]) == ("image/png", 1200, 800)
+
+    posted = http.post(
+        "/api/tweets", json={"text": "look at this", "media_ids": [item["id"]]}, headers=ada["auth"]
+    )
+    assert posted.status_code == 201, posted.text
+    assert [m["id"] for m in posted.json()["media"]] == [item["id"]]
+    again = http.get(f"/api/tweets/{posted.json()['id']}").json()
+    assert again["media"][0]["url"] == f"/media/{item['id']}"
+
+    served = http.get(item["url"])  # before the job ran: made on demand
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+    assert "sandbox" in served.headers["content-security-policy"]
+    with Image.open(io.BytesIO(served.content)) as large:
+        assert large.size == (1200, 800)
+
+    drain_queue()
+    thumb = http.get(item["thumbnail_url"])
+    assert thumb.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(thumb.content)) as small:
+        assert small.format == "JPEG" and max(small.size) == 600
+
+
+def test_thumbnails_drop_exif_such_as_location(http, new_user, drain_queue):
+    ada = new_user("exif")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS latitude
+    item = upload(http, ada, image_bytes("JPEG", exif=exif.tobytes()), "p.jpg").json()
+    drain_queue()
+    for url in (item["url"], item["thumbnail_url"]):
+        with Image.open(io.BytesIO(http.get(url).content)) as served:
+            assert dict(served.getexif()) == {}, url
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"just some text, not an image", "not an image"),
+        (b"", "Choose an image"),
+        (b"GIF89a" + b"\x00" * 20, "not an image"),
+    ],
+)
+def test_uploads_that_are_not_images_are_refused(http, new_user, data, message):
+    response = upload(http, new_user("bad"), data)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert message in response.json()["errors"]["file"][0]
+
+
+def test_too_large_and_malformed_uploads(http, new_user, settings):
+    ada = new_user("big")
+    too_big = upload(http, ada, b"\x89PNG" + b"0" * settings.media_max_bytes)
+    assert too_big.status_code == 422 and "at most" in too_big.json()["detail"]
+    way_too_big = upload(http, ada, b"0" * (settings.media_max_bytes + 2 * 1024 * 1024))
+    assert way_too_big.status_code == 413
+    no_file = http.post("/api/media", data={"x": "y"}, headers=ada["auth"])
+    assert no_file.status_code == 422
+    assert http.post("/api/media", files={"file": ("a.png", image_bytes())}).status_code == 401
+
+
+def test_only_own_unattached_images_up_to_four(http, new_user):
+    ada, bob = new_user("own"), new_user("other")
+    mine = [upload(http, ada, image_bytes()).json()["id"] for _ in range(5)]
+    theirs = upload(http, bob, image_bytes()).json()["id"]
+
+    def post(media_ids, user=ada):
+        body = {"text": "with images", "media_ids": media_ids}
+        return http.post("/api/tweets", json=body, headers=user["auth"])
+
+    for media_ids in ([theirs], mine, [mine[0], mine[0]], ["not-an-id"], ["99999"]):
+        refused = post(media_ids)
+        assert refused.status_code == 422, (media_ids, refused.text)
+        assert "media_ids" in refused.json()["errors"]
+    assert post(mine[:4]).status_code == 201
+    assert post([mine[0]]).status_code == 422  # already attached
+    assert [m["id"] for m in post([mine[4]]).json()["media"]] == [mine[4]]
+
+
+def test_deleting_the_post_deletes_its_images(http, new_user, drain_queue):
+    ada = new_user("del")
+    item = upload(http, ada, image_bytes()).json()
+    posted = http.post(
+        "/api/tweets", json={"text": "short-lived", "media_ids": [item["id"]]}, headers=ada["auth"]
+    ).json()
+    drain_queue()
+    assert http.get(item["thumbnail_url"]).status_code == 200
+    assert http.delete(f"/api/tweets/{posted['id']}", headers=ada["auth"]).status_code == 204
+    drain_queue()
+    assert http.get(item["url"]).status_code == 404
+    assert http.get(item["thumbnail_url"]).status_code == 404
+
+
+def test_the_web_compose_box_takes_images(base_url):
+    with httpx.Client(base_url=base_url, follow_redirects=True, timeout=30) as browser:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/signup").text)[1]
+        name = f"wi{secrets.token_hex(5)}"
+        browser.post("/signup", data={"csrf_token": token, "username": name,
+                                      "email": f"{name}@example.org",
+                                      "password": "a long enough secret"})  # fmt: skip
+        token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text)[1]
+        page = browser.post(
+            "/compose",
+            data={"csrf_token": token, "text": "a picture"},
+            files=[("media", ("a.png", image_bytes())), ("media", ("b.png", image_bytes()))],
+        )
+        assert page.status_code == 200
+        images = re.findall(r'<img src="(/media/\d+/thumb)"', page.text)
+        assert len(images) == 2
+        assert browser.get(images[0]).status_code == 200
+        refused = browser.post(
+            "/compose",
+            data={"csrf_token": token, "text": "kept text"},
+            files=[("media", ("x.png", b"not an image"))],
+        )
+        assert refused.status_code == 422 and "kept text" in refused.text
+
+
+@pytest.fixture
+def s3_stack(stack, tmp_path, monkeypatch):
+    """A second app and worker storing media in S3 (moto's server), sharing Neo4j and
+    Typesense with the test stack, with their own Redis database (their own queue)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                       "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    bucket = f"flock-{secrets.token_hex(4)}"
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    s3.create_bucket(Bucket=bucket)
+    env = {
+        **stack.settings.as_env(),
+        "FLOCK_VAR_DIR": str(tmp_path),
+        "FLOCK_PORT": str(free_port()),
+        "FLOCK_REDIS_URL": stack.settings.redis_url.rsplit("/", 1)[0] + "/1",
+        "FLOCK_SECRET_KEY": "",
+        "FLOCK_MEDIA_BACKEND": "s3",
+        "FLOCK_S3_BUCKET": bucket,
+        "FLOCK_S3_ENDPOINT_URL": endpoint,
+    }
+    second = Stack(stack.settings.from_env({**os.environ, **env}))
+    settings = second.start()
+    try:
+        yield settings, s3, bucket
+    finally:
+        second.stop()
+        server.stop()
+
+
+def test_media_in_s3(s3_stack):
+    import redis
+    from rq import Queue
+
+    settings, s3, bucket = s3_stack
+    base = f"http://{settings.host}:{settings.port}"
+    with httpx.Client(base_url=base, timeout=30) as http:
+        name = f"s3{secrets.token_hex(5)}"
+        body = {"username": name, "email": f"{name}@example.org", "password": "a long secret 1"}
+        assert http.post("/api/auth/signup", json=body).status_code == 201
+        token = http.post("/api/auth/token", json={"login": name, "password": body["password"]})
+        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        item = http.post("/api/media", files={"file": ("a.png", image_bytes())}, headers=auth)
+        assert item.status_code == 201, item.text
+        media_id = item.json()["id"]
+        posted = http.post(
+            "/api/tweets", json={"text": "from S3", "media_ids": [media_id]}, headers=auth
+        )
+        queue = Queue("default", connection=redis.Redis.from_url(settings.redis_url))
+        expected = {"original", "large", "thumb"}
+        _wait_for(lambda: queue.count == 0 and _keys(s3, bucket, media_id) == expected)
+        with Image.open(io.BytesIO(http.get(f"/media/{media_id}/thumb").content)) as small:
+            assert small.format == "JPEG"
+        assert http.delete(f"/api/tweets/{posted.json()['id']}", headers=auth).status_code == 204
+        _wait_for(lambda: _keys(s3, bucket, media_id) == set())
+
+
+def _keys(s3, bucket: str, media_id: str) -> set[str]:
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"media/{media_id}/")
+    return {item["Key"].rsplit("/", 1)[1] for item in listed.get("Contents", [])}
+
+
+def _wait_for(check, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.1)
