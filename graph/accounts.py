@@ -13,7 +13,7 @@ from flock.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password, needs_rehash, verify_password
-from jobs import feeds, search_index
+from jobs import feeds, post_cache, search_index
 from jobs import media as media_jobs
 from jobs.queues import enqueue_async
 
@@ -110,6 +110,7 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
         rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
         if not rows:
             raise Unauthorized("This account no longer exists.")
+        await post_cache.forget_card(b.redis, user_id)  # the display name on their posts
         await search_index.user_changed(b.settings, user_id)
     return await my_profile(b, user_id)
 
@@ -127,6 +128,9 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
     if not rows:
         return []
     post_ids = rows[0]["post_ids"]
+    await post_cache.forget_posts(b.redis, post_ids + rows[0]["touched_post_ids"])
+    await post_cache.forget_card(b.redis, user_id)
+    await post_cache.forget_likes(b.redis, user_id)
     await enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
     if rows[0]["media_ids"]:
         await enqueue_async(b.settings, media_jobs.delete_media_objects, rows[0]["media_ids"])

@@ -15,7 +15,7 @@ from graph import media
 from graph import text as post_text
 from graph.errors import Forbidden, NotFound
 from graph.ids import new_id
-from jobs import feeds, search_index
+from jobs import feeds, post_cache, search_index
 from jobs import media as media_jobs
 from jobs.queues import enqueue_async
 
@@ -70,6 +70,7 @@ async def reply(
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
+    await post_cache.forget_posts(b.redis, [parent_id])  # its reply count
     await enqueue_async(b.settings, feeds.fan_out_post, reply_id)
     await search_index.post_changed(b.settings, reply_id)
     await search_index.post_changed(b.settings, parent_id)  # its reply count
@@ -102,7 +103,7 @@ async def edit_post(
         text=text,
         **_links(text),
     )
-    await feeds.forget_body_quietly(b.redis, post_id)
+    await post_cache.forget_posts(b.redis, [post_id])
     await search_index.post_changed(b.settings, post_id)
     return await get_post(b, kind, post_id, user_id)
 
@@ -118,7 +119,8 @@ async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> Non
     row = await b.graph.write_one("queries/post_delete", id=post_id, now=time.time())
     if row and row["media_ids"]:
         await enqueue_async(b.settings, media_jobs.delete_media_objects, row["media_ids"])
-    await feeds.forget_body_quietly(b.redis, post_id)
+    parent = [access["parent_id"]] if access["parent_id"] is not None else []
+    await post_cache.forget_posts(b.redis, [post_id, *parent])  # the parent's reply count
     await enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
     await search_index.post_changed(b.settings, post_id)
     if access["parent_id"] is not None:

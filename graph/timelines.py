@@ -1,8 +1,8 @@
 """The home timeline: Redis keeps it hot, Cypher is always there to compute it cold.
 
 Hot: the viewer's feed (ids) from Redis, big accounts' newest posts merged in from the graph,
-bodies from the Redis body cache (misses from the graph in one batch), and the live fields
-(author, counts, liked_by_me) for the whole page in one query. Cold: one Cypher query. A read
+and the posts themselves (body, author, counts, liked_by_me) from the Redis copy kept by
+jobs/post_cache.py, with misses read from the graph in a batch. Cold: one Cypher query. A read
 never fails because Redis is empty, stale or down; it falls back to cold and has the feed rebuilt.
 """
 
@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from flock.backends import Backends
 from graph.posts import MAX_ID, id_page
-from jobs import feeds
+from jobs import feeds, post_cache
 from jobs.queues import enqueue_async
 
 log = logging.getLogger("flock.timelines")
@@ -100,29 +100,90 @@ async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, lim
 
 
 async def hydrate(b: Backends, viewer_id: int | None, post_ids: list[int]) -> list[dict[str, Any]]:
-    """Posts for these ids, in order, as the viewer sees them; deleted ones are left out."""
+    """Posts for these ids, in order, as the viewer sees them; deleted ones are left out.
+
+    Warm, everything comes from the Redis copy (jobs/post_cache.py) in two round trips; what is
+    missing comes from the graph, one query per kind of miss, and is copied for the next reader.
+    """
+    if not post_ids:
+        return []
     try:
-        bodies = await feeds.cached_bodies(b.redis, post_ids)
-    except RedisError:
-        bodies = {}
-    states = {
-        row.pop("id"): row
-        for row in await b.graph.read("queries/posts_page_state", ids=post_ids, viewer_id=viewer_id)
-    }
-    missing = [
-        i
-        for i in post_ids
-        if i in states and (i not in bodies or bodies[i]["edited_at"] != states[i]["edited_at"])
-    ]
+        cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
+    except RedisError as error:
+        log.warning("event=post_cache_unavailable error=%r", error)
+        cached = None
+    views = cached.views if cached else {}
+    authors = await _author_cards(b, {v["author_id"] for v in views.values()}, cached is not None)
+    missing = [i for i in post_ids if i not in views]
     if missing:
-        rows = await b.graph.read("queries/posts_bodies", ids=missing)
-        fetched = {row["id"]: row["body"] for row in rows}
-        bodies.update(fetched)
+        rows = await b.graph.read("queries/posts_views", ids=missing)
+        fetched = {row["id"]: {**row["view"], "author_id": row["author_id"]} for row in rows}
+        views.update(fetched)
+        authors.update({row["author_id"]: row["author"] for row in rows})
+        if cached:
+            await _quietly(post_cache.fill_views(b.redis, fetched, cached.view_gens))
+    liked = await _liked_among(b, viewer_id, post_ids, cached)
+    page = []
+    for post_id in post_ids:
+        view = views.get(post_id)
+        if view is None or view["author_id"] not in authors:
+            continue  # deleted since it was listed
+        post = {key: value for key, value in view.items() if key != "author_id"}
+        post["author"] = authors[view["author_id"]]
+        post["liked_by_me"] = post_id in liked
+        page.append(post)
+    return page
+
+
+async def _author_cards(b: Backends, author_ids: set[int], use_cache: bool) -> dict[int, dict]:
+    if not author_ids:
+        return {}
+    wanted = sorted(author_ids)
+    cards, gens = {}, {}
+    if use_cache:
         try:
-            await feeds.cache_bodies(b.redis, fetched)
+            cards, gens = await post_cache.read_cards(b.redis, wanted)
         except RedisError:
-            pass
-    return [{**bodies[i], **states[i]} for i in post_ids if i in bodies and i in states]
+            use_cache = False
+    missing = [i for i in wanted if i not in cards]
+    if missing:
+        rows = await b.graph.read("queries/user_cards", ids=missing)
+        fetched = {row["id"]: row["card"] for row in rows}
+        cards.update(fetched)
+        if use_cache:
+            await _quietly(post_cache.fill_cards(b.redis, fetched, gens))
+    return cards
+
+
+async def _liked_among(
+    b: Backends, viewer_id: int | None, post_ids: list[int], cached: post_cache.CachedPage | None
+) -> set[int]:
+    """Which of these posts the viewer likes: from their cached liked set, else the graph."""
+    if viewer_id is None:
+        return set()
+    if cached and cached.liked is not None:
+        return cached.liked
+    floor = min(post_ids)
+    rows = await b.graph.read(
+        "queries/user_liked_post_ids",
+        user_id=viewer_id,
+        floor=floor,
+        limit=post_cache.LIKED_CAP,
+    )
+    liked = [row["id"] for row in rows]
+    if len(liked) == post_cache.LIKED_CAP:
+        floor = liked[-1]  # the cap cut it short: complete from here up only
+    if cached:
+        await _quietly(post_cache.fill_liked(b.redis, viewer_id, liked, floor, cached.liked_gen))
+    return set(liked) & set(post_ids)
+
+
+async def _quietly(fill) -> None:
+    """Copying into Redis is an optimisation: a failure is logged, never raised."""
+    try:
+        await fill
+    except RedisError as error:
+        log.warning("event=post_cache_fill_failed error=%r", error)
 
 
 async def _rebuild_big_authors(b: Backends) -> set[int]:

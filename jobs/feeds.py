@@ -9,14 +9,13 @@ read finds no feed, falls back to Cypher and has it regenerated.
 `big-authors` is the set of accounts with too many followers to fan out to (with the same
 sentinel); their posts are merged in at read time. An account joins it when a follow takes it
 over FLOCK_FANOUT_LIMIT and stays until the set is rebuilt, so each post is either fanned out or
-merged, never neither. `post:<id>` caches the edit-only part of a post.
+merged, never neither. The posts themselves are copied in Redis by jobs/post_cache.py.
 
 Jobs take ids, re-read the graph, and can run twice without harm.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -28,13 +27,13 @@ import redis.asyncio as aioredis
 
 from flock.settings import Settings
 from graph.db import SyncGraph
+from jobs import post_cache
 from jobs.queues import enqueue_async, sync_redis
 
 log = logging.getLogger("flock.feeds")
 
 SENTINEL = "ready"
 FANOUT_BATCH = 1000
-BODY_TTL = 24 * 3600
 
 # Adds a post to each feed that exists, then trims to the cap (rank 0 is the sentinel, kept).
 PUSH_SCRIPT = """
@@ -55,10 +54,6 @@ def feed_key(user_id: int) -> str:
 
 
 BIG_AUTHORS = "big-authors"
-
-
-def body_key(post_id: int) -> str:
-    return f"post:{post_id}"
 
 
 def rebuild_pending_key(user_id: int) -> str:
@@ -111,35 +106,6 @@ async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: 
             await r.sadd(BIG_AUTHORS, author_id)
         except redis.RedisError as error:
             log.warning("event=big_author_note_failed author=%s error=%r", author_id, error)
-
-
-async def cached_bodies(r: aioredis.Redis, post_ids: list[int]) -> dict[int, dict]:
-    if not post_ids:
-        return {}
-    values = await r.mget([body_key(i) for i in post_ids])
-    return {i: json.loads(v) for i, v in zip(post_ids, values, strict=True) if v is not None}
-
-
-async def cache_bodies(r: aioredis.Redis, bodies: dict[int, dict]) -> None:
-    if not bodies:
-        return
-    async with r.pipeline(transaction=False) as pipe:
-        for post_id, body in bodies.items():
-            pipe.set(body_key(post_id), json.dumps(body), ex=BODY_TTL)
-        await pipe.execute()
-
-
-async def forget_body(r: aioredis.Redis, post_id: int) -> None:
-    """An edit must show at once: drop the cached body before answering."""
-    await r.delete(body_key(post_id))
-
-
-async def forget_body_quietly(r: aioredis.Redis, post_id: int) -> None:
-    """Drop a cached body; with Redis down, readers notice the edit by its edited_at anyway."""
-    try:
-        await forget_body(r, post_id)
-    except redis.RedisError as error:
-        log.warning("event=body_forget_failed post=%s error=%r", post_id, error)
 
 
 async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
@@ -195,9 +161,9 @@ def fan_out_post(post_id: int) -> int:
 
 
 def remove_post(post_id: int, author_id: int) -> None:
-    """Take a deleted post out of every follower's feed and out of the body cache."""
+    """Take a deleted post out of every follower's feed and out of the post cache."""
     settings, graph, r = _job_context()
-    r.delete(body_key(post_id))
+    post_cache.forget_posts_now(r, [post_id])
     r.zrem(feed_key(author_id), post_id)
     for batch in graph.stream("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
         with r.pipeline(transaction=False) as pipe:

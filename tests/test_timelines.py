@@ -31,21 +31,22 @@ def neo(settings):
         yield driver
 
 
-def hot_pages(http, user, limit=5):
-    """Every page of the timeline through the API, following next_max_id."""
-    ids, max_id = [], None
+def hot_pages(http, user, limit=5, whole=False):
+    """Every page of the timeline through the API, following next_max_id: the ids, or with
+    `whole` the posts as shown (text, author, counts, liked_by_me)."""
+    pages, max_id = [], None
     while True:
         params = {"limit": limit, **({"max_id": max_id} if max_id else {})}
         response = http.get("/api/timeline", params=params, headers=user["auth"])
         assert response.status_code == 200, response.text
         body = response.json()
-        ids.append([p["id"] for p in body["items"]])
+        pages.append([p if whole else p["id"] for p in body["items"]])
         max_id = body["next_max_id"]
         if max_id is None:
-            return ids
+            return pages
 
 
-def cold_pages(neo, user, limit=5):
+def cold_pages(neo, user, limit=5, whole=False):
     """The same pages from the named cold-path Cypher query, run directly."""
     pages, max_id = [], MAX_ID
     while True:
@@ -56,11 +57,11 @@ def cold_pages(neo, user, limit=5):
             since_id=0,
             limit=limit + 1,
         ).records
-        page = [r["post"]["id"] for r in rows[:limit]]
+        page = [r["post"] if whole else r["post"]["id"] for r in rows[:limit]]
         pages.append(page)
         if len(rows) <= limit:
             return pages
-        max_id = int(page[-1])
+        max_id = int(page[-1]["id"] if whole else page[-1])
 
 
 def has_feed(rds, user) -> bool:
@@ -201,8 +202,9 @@ def test_reads_stay_right_with_redis_feeds_flushed(http, new_user, drain_queue, 
     drain_queue()
     for key in rds.scan_iter("feed:*"):
         rds.delete(key)
-    for key in rds.scan_iter("post:*"):
-        rds.delete(key)
+    for pattern in ("pv:*", "card:*", "liked:*"):  # the post cache too
+        for key in rds.scan_iter(pattern):
+            rds.delete(key)
     assert [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]] == [
         posted["id"]
     ]
@@ -226,36 +228,47 @@ def test_rebuild_command_rebuilds_a_feed(flock_cli, new_user, http, rds, drain_q
 def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     http, new_user, drain_queue, rds, neo
 ):
+    """Ids, texts, authors, counts and liked_by_me: the Redis copy never differs from the graph,
+    whatever was posted, replied, liked, edited, deleted or renamed in between."""
     rng = random.Random(20261124)
     users = [new_user("rt") for _ in range(24)]
     posts: dict[str, list[tuple[str, str]]] = {u["username"]: [] for u in users}  # (collection, id)
     for user in users:
         http.get("/api/timeline", headers=user["auth"])  # everyone active, feeds built
     drain_queue()
-    for _ in range(260):
+    for step in range(320):
         actor = rng.choice(users)
         roll = rng.random()
         everyone = [(c, i) for owned in posts.values() for c, i in owned]
-        if roll < 0.30:
+        if step % 40 == 39:  # pages read now and then, so the post cache is warm mid-history
+            hot_pages(http, rng.choice(users))
+        if roll < 0.24:
             other = rng.choice(users)
             if other is not actor:
                 http.put(f"/api/users/{other['username']}/follow", headers=actor["auth"])
-        elif roll < 0.40:
+        elif roll < 0.32:
             other = rng.choice(users)
             http.delete(f"/api/users/{other['username']}/follow", headers=actor["auth"])
-        elif roll < 0.65:
+        elif roll < 0.52:
             made = http.post(
                 "/api/tweets", json={"text": f"t{rng.random()}"}, headers=actor["auth"]
             )
             posts[actor["username"]].append(("tweets", made.json()["id"]))
-        elif roll < 0.82 and everyone:
+        elif roll < 0.64 and everyone:
             collection, parent = rng.choice(everyone)
             made = http.post(
                 f"/api/{collection}/{parent}/replies", json={"text": "re"}, headers=actor["auth"]
             )
             if made.status_code == 201:
                 posts[actor["username"]].append(("replies", made.json()["id"]))
-        elif roll < 0.91 and posts[actor["username"]]:
+        elif roll < 0.80 and everyone:
+            collection, liked = rng.choice(everyone)
+            verb = http.put if rng.random() < 0.7 else http.delete
+            verb(f"/api/{collection}/{liked}/like", headers=actor["auth"])
+        elif roll < 0.84:
+            name = {"display_name": f"Renamed {rng.randrange(1000)}"}
+            http.patch("/api/users/me", json=name, headers=actor["auth"])
+        elif roll < 0.92 and posts[actor["username"]]:
             collection, own = rng.choice(posts[actor["username"]])
             http.patch(f"/api/{collection}/{own}", json={"text": "edited"}, headers=actor["auth"])
         elif posts[actor["username"]]:
@@ -266,7 +279,7 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     drain_queue()
     for user in users:
         assert has_feed(rds, user), user["username"]
-        assert hot_pages(http, user) == cold_pages(neo, user), user["username"]
+        assert hot_pages(http, user, whole=True) == cold_pages(neo, user, whole=True)
     for key in rds.scan_iter("feed:*"):
         rds.delete(key)
     for user in users:
@@ -275,3 +288,25 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     for user in users:
         assert has_feed(rds, user), user["username"]
         assert hot_pages(http, user) == cold_pages(neo, user), user["username"]
+
+
+def test_a_like_shows_at_once_on_a_warm_timeline(http, new_user, drain_queue):
+    reader, author = new_user("lk"), new_user("la")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    posted = http.post("/api/tweets", json={"text": "like me"}, headers=author["auth"]).json()
+    drain_queue()
+
+    def first_item():
+        return http.get("/api/timeline", headers=reader["auth"]).json()["items"][0]
+
+    assert (first_item()["like_count"], first_item()["liked_by_me"]) == (0, False)  # now cached
+    assert http.put(f"/api/tweets/{posted['id']}/like", headers=reader["auth"]).status_code == 200
+    assert (first_item()["like_count"], first_item()["liked_by_me"]) == (1, True)
+    http.patch("/api/users/me", json={"display_name": "New Name"}, headers=author["auth"])
+    assert first_item()["author"]["display_name"] == "New Name"
+    unliked = http.delete(f"/api/tweets/{posted['id']}/like", headers=reader["auth"])
+    assert unliked.status_code == 200
+    http.post(f"/api/tweets/{posted['id']}/replies", json={"text": "re"}, headers=author["auth"])
+    timeline = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+    mine = next(p for p in timeline if p["id"] == posted["id"])
+    assert (mine["like_count"], mine["liked_by_me"], mine["reply_count"]) == (0, False, 1)

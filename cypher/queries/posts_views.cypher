@@ -1,0 +1,23 @@
+// What a page shows of each of these posts, for the Redis copy (jobs/post_cache.py): the body,
+// the author's card, the like and reply counts (liked_by_me is the viewer's, kept apart).
+// Deleted posts are not returned. `p.id IN $ids` is one index seek per id.
+MATCH (p:Post)<-[:POSTED]-(a:User)
+WHERE p.id IN $ids AND NOT p:Deleted
+RETURN p.id AS id, a.id AS author_id,
+       a {id: toString(a.id), .username, .display_name} AS author,
+       p {
+         id: toString(p.id),
+         kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
+         text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: false,
+         media: COLLECT {
+           MATCH (p)-[h:HAS_MEDIA]->(m:Media)
+           RETURN m {id: toString(m.id), .content_type, .width, .height,
+                     url: "/media/" + toString(m.id),
+                     thumbnail_url: "/media/" + toString(m.id) + "/thumb"}
+           ORDER BY h.position
+         },
+         root_id: toString(coalesce(p.root_id, p.id)),
+         in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
+         like_count: COUNT { (p)<-[:LIKES]-() },
+         reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted }
+       } AS view

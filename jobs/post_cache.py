@@ -1,0 +1,199 @@
+"""The Redis copy of what a page of posts shows, so that a warm page needs no Neo4j round trip.
+
+Three kinds of entries, each a copy of the graph that a write throws away when it changes it:
+
+- `pv:<post id>`: the post's view: its body, its author's id, its like and reply counts.
+  Thrown away by an edit, a delete, a like or unlike, and a reply to it or its deletion.
+- `card:<user id>`: an author's id, username and display name. Thrown away by a profile edit
+  and by the account's deletion.
+- `liked:<user id>`: the ids of the posts a user liked, complete for ids at or above
+  `liked-floor:<user id>`. Thrown away by the user's likes and unlikes.
+
+Filling is guarded against a write that lands while a reader is at the graph (the classic
+cache-aside race): each entry has a generation counter (`*-gen:`), which every write increments
+before it throws the entry away. A reader reads the counter before it asks the graph and stores
+what it found only if the counter has not moved since. A write whose invalidation never reached
+Redis (Redis down at that moment) leaves a stale entry for at most the entry's time to live.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+import redis
+from redis import asyncio as aioredis
+
+log = logging.getLogger("flock.post_cache")
+
+TTL = 15 * 60  # seconds an entry lives without a write: the bound on a missed invalidation
+GEN_TTL = 24 * 3600  # generation counters outlive any read in flight by far
+LIKED_CAP = 5000  # most liked ids cached per user; the floor rises to what is covered
+PRESENT = "-"  # a member of every cached liked set, so that an empty set still exists
+
+
+def view_key(post_id: int) -> str:
+    return f"pv:{post_id}"
+
+
+def card_key(user_id: int) -> str:
+    return f"card:{user_id}"
+
+
+def liked_key(user_id: int) -> str:
+    return f"liked:{user_id}"
+
+
+def liked_floor_key(user_id: int) -> str:
+    return f"liked-floor:{user_id}"
+
+
+def gen_key(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    return f"{kind}-gen:{ident}"
+
+
+@dataclass
+class CachedPage:
+    """What Redis holds for a page of posts; whatever is missing comes from the graph."""
+
+    views: dict[int, dict] = field(default_factory=dict)
+    view_gens: dict[int, bytes | None] = field(default_factory=dict)
+    liked: set[int] | None = None  # None: not known from the cache
+    liked_gen: bytes | None = None
+
+
+# ----------------------------------------------------------------------------- reading (app)
+
+
+async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | None) -> CachedPage:
+    """Views, their generations and the viewer's likes among these posts: one round trip."""
+    keys = [view_key(i) for i in post_ids]
+    async with r.pipeline(transaction=False) as pipe:
+        pipe.mget(keys)
+        pipe.mget([gen_key(k) for k in keys])
+        if viewer_id is not None:
+            pipe.smismember(liked_key(viewer_id), [*post_ids, PRESENT])
+            pipe.get(liked_floor_key(viewer_id))
+            pipe.get(gen_key(liked_key(viewer_id)))
+        replies = await pipe.execute()
+    page = CachedPage(
+        views={i: json.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
+        view_gens=dict(zip(post_ids, replies[1], strict=True)),
+    )
+    if viewer_id is not None:
+        flags, floor, page.liked_gen = replies[2], replies[3], replies[4]
+        covered = floor is not None and int(floor) <= min(post_ids, default=0)
+        if flags[-1] and covered:
+            page.liked = {i for i, flag in zip(post_ids, flags, strict=False) if flag}
+    return page
+
+
+async def read_cards(r: aioredis.Redis, user_ids: list[int]) -> tuple[dict, dict]:
+    """Cached author cards and the generations of all asked for: (cards, gens)."""
+    keys = [card_key(i) for i in user_ids]
+    async with r.pipeline(transaction=False) as pipe:
+        pipe.mget(keys)
+        pipe.mget([gen_key(k) for k in keys])
+        values, gens = await pipe.execute()
+    cards = {i: json.loads(v) for i, v in zip(user_ids, values, strict=True) if v}
+    return cards, dict(zip(user_ids, gens, strict=True))
+
+
+# Store each value only if its generation is still the one read before the graph was asked.
+# KEYS: n value keys, then their n generation keys. ARGV: ttl, n generations, n values.
+FILL_IF_UNCHANGED = """
+local n = #KEYS / 2
+for i = 1, n do
+  if (redis.call('GET', KEYS[n + i]) or '') == ARGV[1 + i] then
+    redis.call('SET', KEYS[i], ARGV[1 + n + i], 'EX', ARGV[1])
+  end
+end
+return n
+"""
+
+# The same for a liked set. KEYS: the set, its floor, its generation.
+# ARGV: ttl, generation, floor, then the liked ids.
+FILL_LIKED_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SADD', KEYS[1], '-')
+for i = 4, #ARGV, 500 do
+  redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV)))
+end
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+async def fill_views(r: aioredis.Redis, views: dict[int, dict], gens: dict) -> None:
+    """Copy views read from the graph, unless a write moved their generation since `gens`."""
+    await _fill(r, {view_key(i): (v, gens[i]) for i, v in views.items()})
+
+
+async def fill_cards(r: aioredis.Redis, cards: dict[int, dict], gens: dict) -> None:
+    """Copy author cards read from the graph, unless a write moved their generation since."""
+    await _fill(r, {card_key(i): (c, gens[i]) for i, c in cards.items()})
+
+
+async def fill_liked(
+    r: aioredis.Redis, user_id: int, liked: list[int], floor: int, gen: bytes | None
+) -> None:
+    """Copy the user's liked ids from `floor` up, unless they liked or unliked since `gen`."""
+    keys = [liked_key(user_id), liked_floor_key(user_id), gen_key(liked_key(user_id))]
+    await r.eval(FILL_LIKED_IF_UNCHANGED, 3, *keys, TTL, gen or b"", floor, *liked)
+
+
+async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]) -> None:
+    """entries: key -> (value, the generation read before the graph was asked)."""
+    if not entries:
+        return
+    keys = list(entries)
+    gens = [entries[k][1] or b"" for k in keys]
+    values = [json.dumps(entries[k][0]) for k in keys]
+    await r.eval(FILL_IF_UNCHANGED, 2 * len(keys), *keys, *map(gen_key, keys), TTL, *gens, *values)
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+async def forget_posts(r: aioredis.Redis, post_ids: list[int]) -> None:
+    """Posts whose text, counts or existence changed: their views go."""
+    await _forget(r, [view_key(i) for i in post_ids])
+
+
+async def forget_card(r: aioredis.Redis, user_id: int) -> None:
+    """The user's name or display name changed, or the account is gone."""
+    await _forget(r, [card_key(user_id)])
+
+
+async def forget_likes(r: aioredis.Redis, user_id: int) -> None:
+    """The user liked or unliked something: their cached liked set goes."""
+    await _forget(r, [liked_key(user_id), liked_floor_key(user_id)], gen_of=liked_key(user_id))
+
+
+async def _forget(r: aioredis.Redis, keys: list[str], gen_of: str | None = None) -> None:
+    """Move each entry's generation on, then delete it (a fill in between is refused)."""
+    if not keys:
+        return
+    try:
+        async with r.pipeline(transaction=False) as pipe:
+            for key in [gen_of] if gen_of else keys:
+                pipe.incr(gen_key(key))
+                pipe.expire(gen_key(key), GEN_TTL)
+            pipe.delete(*keys)
+            await pipe.execute()
+    except redis.RedisError as error:  # the entries expire within TTL
+        log.warning("event=post_cache_forget_failed keys=%s error=%r", keys[:5], error)
+
+
+def forget_posts_now(r: redis.Redis, post_ids: list[int]) -> None:
+    """`forget_posts` for jobs (blocking client)."""
+    with r.pipeline(transaction=False) as pipe:
+        for key in (view_key(i) for i in post_ids):
+            pipe.incr(gen_key(key))
+            pipe.expire(gen_key(key), GEN_TTL)
+            pipe.delete(key)
+        pipe.execute()
