@@ -6,6 +6,7 @@ FLOCK_SCREENSHOT_DIR (default: var/screenshots); the README's come from there.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
@@ -72,14 +73,22 @@ class Person:
             expect(page.get_by_role("status")).to_have_text("Saved.")
         return self
 
-    def post(self, text: str) -> None:
+    def post(self, text: str, images: list[bytes] = ()) -> None:
         page = self.page
         page.goto("/")
         box = page.get_by_label("Post", exact=True)
         box.fill(text)
+        if images:
+            files = [
+                {"name": f"picture{n}.png", "mimeType": "image/png", "buffer": data}
+                for n, data in enumerate(images)
+            ]
+            page.get_by_label("Images").set_input_files(files)
+            expect(page.locator(".chosen")).to_contain_text("picture0.png")
         page.get_by_role("button", name="Post", exact=True).click()
         expect(page.locator("#timeline article").first).to_contain_text(text[:30])
         expect(box).to_have_value("")
+        expect(page.locator(".chosen")).to_have_text("")
 
     def until_visible(self, path: str, text: str, tries: int = 40) -> None:
         """Reload until `text` shows (fan-out and indexing run on the worker)."""
@@ -127,11 +136,15 @@ def test_the_whole_journey(person):
     box.fill("x" * 300)
     expect(alice.page.locator("#compose-count")).to_have_text("-20")
     expect(alice.page.get_by_role("button", name="Post", exact=True)).to_be_disabled()
-    alice.post(f"Down the rabbit hole with #wonderland {word}")
+    alice.post(f"Down the rabbit hole with #wonderland {word}", images=[picture()])
+    alice_image = alice.page.locator("#timeline article").first.locator(".media-grid img")
+    expect(alice_image).to_have_count(1)
+    assert alice_image.evaluate("img => img.complete && img.naturalWidth") > 0
 
     # Bob sees it on his home timeline and likes it in place.
     bob.until_visible("/", word)
     tweet = bob.page.locator("article", has_text=word)
+    expect(tweet.locator(".media-grid img")).to_have_attribute("alt", re.compile("Image 1 of 1"))
     tweet.get_by_role("button", name=re.compile(r"^Like")).click()
     expect(tweet.get_by_role("button", name=re.compile(r"^Unlike \(1 likes\)"))).to_be_visible()
 
@@ -177,7 +190,10 @@ def test_screenshots_of_the_main_pages(person):
     bob = person().sign_up(display_name="Bob Builder", bio="Can we fix it? Yes we can.")
     bob.page.goto(f"/u/{alice.username}")
     bob.page.get_by_role("button", name=f"Follow @{alice.username}").click()
-    alice.post("Tea party at six. Bring your own #teacup and a riddle. https://example.org/tea")
+    alice.post(
+        "Tea party at six. Bring your own #teacup and a riddle. https://example.org/tea",
+        images=[picture()],
+    )
     alice.post("Why is a raven like a writing-desk? Answers below #riddles @" + bob.username)
     bob.post("Fixed the garden gate today #diy")
     bob.until_visible("/", "raven")
@@ -238,6 +254,25 @@ def test_a_form_post_without_the_token_is_refused(person):
     assert response.status == 403
     ada.page.goto(f"/u/{ada.username}")
     expect(ada.page.get_by_text("forged in the browser")).to_have_count(0)
+
+
+def picture(size=(1200, 675)) -> bytes:
+    """A small landscape (sky, sun, hills) as PNG bytes, for posts with an image."""
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        shade = y / height
+        draw.line([(0, y), (width, y)], fill=(int(90 + 120 * shade), int(160 + 60 * shade), 235))
+    draw.ellipse([width * 0.7, height * 0.15, width * 0.82, height * 0.36], fill=(255, 214, 90))
+    draw.polygon([(0, height), (0, height * 0.7), (width * 0.35, height * 0.5),
+                  (width * 0.7, height * 0.75), (width, height * 0.6), (width, height)],
+                 fill=(60, 140, 80))  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def _first_post_id(person: Person) -> str:

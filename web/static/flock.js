@@ -28,6 +28,26 @@
     }
   });
 
+  // Say which images are chosen; more than the limit is refused before anything is sent.
+  function updateChosen(input) {
+    var output = input.form.querySelector(".chosen");
+    if (!output) return;
+    var files = Array.from(input.files || []);
+    var limit = parseInt(input.dataset.maxFiles, 10);
+    var over = files.length > limit;
+    output.classList.toggle("over", over);
+    output.textContent = over
+      ? "At most " + limit + " images"
+      : files.map(function (file) { return file.name; }).join(", ");
+    input.setCustomValidity(over ? "Attach at most " + limit + " images." : "");
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=file][data-max-files]")) {
+      updateChosen(event.target);
+    }
+  });
+
   // After htmx posted a compose box successfully, empty it (a refusal keeps the text).
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
@@ -37,6 +57,7 @@
       form.reset();
       var error = form.querySelector(".error");
       if (error) error.textContent = "";
+      form.querySelectorAll("input[type=file][data-max-files]").forEach(updateChosen);
       setUpCounters(form);
     }
   });
