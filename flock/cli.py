@@ -181,6 +181,46 @@ def search_reindex() -> None:
     click.echo(", ".join(f"{count} {alias}" for alias, count in written.items()) + " indexed")
 
 
+@main.group()
+def media() -> None:
+    """Uploaded images: their served versions are derived from the originals."""
+
+
+@media.command("rebuild")
+def media_rebuild() -> None:
+    """Re-render every image's served versions (large and thumbnail) from its original."""
+    from graph.db import SyncGraph
+    from jobs.media import rebuild_served_versions
+
+    settings = _settings()
+    graph = SyncGraph(settings)
+    try:
+        total = graph.read("queries/media_count")[0]["images"]
+        with click.progressbar(length=total, label="Rendering") as bar:
+            rendered, missing = rebuild_served_versions(settings, graph, bar.update)
+    finally:
+        graph.close()
+    click.echo(
+        f"{rendered} image(s) rendered" + (f", {missing} original(s) missing" if missing else "")
+    )
+
+
+@media.command("prune")
+@click.option("--older-than-hours", default=24.0, show_default=True)
+def media_prune(older_than_hours: float) -> None:
+    """Delete uploads that were never attached to a post."""
+    from graph.db import SyncGraph
+    from jobs.media import prune_unattached
+
+    settings = _settings()
+    graph = SyncGraph(settings)
+    try:
+        pruned = prune_unattached(settings, graph, older_than_hours * 3600)
+    finally:
+        graph.close()
+    click.echo(f"{pruned} unattached upload(s) deleted")
+
+
 @main.command()
 @click.argument("edges", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tweets-per-user", default=3, show_default=True)

@@ -8,6 +8,7 @@ most 2048 px a side) and `thumb` (600 px), both JPEG. They can be made again at 
 from __future__ import annotations
 
 import io
+import time
 from functools import cache
 
 from PIL import Image, ImageOps
@@ -45,14 +46,41 @@ def render_served_versions(store: MediaStore, media_id: int) -> bool:
     return True
 
 
+def rebuild_served_versions(settings: Settings, graph: SyncGraph, progress) -> tuple[int, int]:
+    """Re-render every image's served versions from its original (`flock media rebuild`);
+    returns (rendered, originals missing). `progress(n)` is called after each image."""
+    store = media_store(settings)
+    rendered = missing = 0
+    for batch in graph.stream("queries/media_ids", batch=200):
+        for media_id in batch:
+            if render_served_versions(store, media_id):
+                rendered += 1
+            else:
+                missing += 1
+            progress(1)
+    return rendered, missing
+
+
+def prune_unattached(settings: Settings, graph: SyncGraph, older_than_seconds: float) -> int:
+    """Delete uploads never attached to a post, older than the given age (`flock media
+    prune`); returns how many."""
+    before = time.time() - older_than_seconds
+    media_ids = graph.write("queries/media_prune_unattached", before=before)[0]["ids"]
+    _delete_stored(media_store(settings), media_ids)
+    return len(media_ids)
+
+
 def delete_media_objects(media_ids: list[int]) -> int:
     """Remove the stored bytes of media whose node is gone (its post or account deleted)."""
     settings, _ = _job_context()
-    store = media_store(settings)
+    _delete_stored(media_store(settings), media_ids)
+    return len(media_ids)
+
+
+def _delete_stored(store: MediaStore, media_ids: list[int]) -> None:
     for media_id in media_ids:
         for variant in VARIANTS:
             store.delete(f"media/{media_id}/{variant}")
-    return len(media_ids)
 
 
 @cache

@@ -127,6 +127,31 @@ def test_deleting_the_post_deletes_its_images(http, new_user, drain_queue):
     assert http.get(item["thumbnail_url"]).status_code == 404
 
 
+def test_media_commands_rebuild_served_versions_and_prune_stray_uploads(
+    http, new_user, drain_queue, flock_cli, settings
+):
+    ada = new_user("cmd")
+    kept = upload(http, ada, image_bytes()).json()
+    body = {"text": "kept", "media_ids": [kept["id"]]}
+    assert http.post("/api/tweets", json=body, headers=ada["auth"]).status_code == 201
+    stray = upload(http, ada, image_bytes()).json()  # never attached
+    drain_queue()
+    stored = settings.media_path / "media"
+    (stored / kept["id"] / "thumb").unlink()  # served versions lost
+
+    rebuilt = flock_cli("media", "rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "image(s) rendered" in rebuilt.stdout
+    assert (stored / kept["id"] / "thumb").exists()  # made again by the command, not a request
+
+    pruned = flock_cli("media", "prune", "--older-than-hours", "0")
+    assert pruned.returncode == 0, pruned.stderr
+    assert "unattached upload(s) deleted" in pruned.stdout
+    assert http.get(stray["url"]).status_code == 404
+    assert not (stored / stray["id"] / "original").exists()
+    assert http.get(kept["thumbnail_url"]).status_code == 200
+
+
 def test_the_web_compose_box_takes_images(base_url):
     with httpx.Client(base_url=base_url, follow_redirects=True, timeout=30) as browser:
         token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/signup").text)[1]

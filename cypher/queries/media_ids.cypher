@@ -1,0 +1,4 @@
+// Every image's id, oldest first (to re-render their served versions).
+MATCH (m:Media)
+RETURN m.id AS id
+ORDER BY id

@@ -1,0 +1,7 @@
+// Removes uploads that were never attached to a post and are older than $before (epoch
+// seconds); returns their ids, whose stored bytes are deleted next.
+MATCH (m:Media)
+WHERE m.created_at < $before AND NOT EXISTS { (:Post)-[:HAS_MEDIA]->(m) }
+WITH m, m.id AS id
+DETACH DELETE m
+RETURN collect(id) AS ids
