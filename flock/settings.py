@@ -52,6 +52,7 @@ class Settings:
     login_window_seconds: int = 900
     posts_per_hour: int = 300  # tweets and replies per account per hour
     follows_per_hour: int = 400  # follows per account per hour
+    uploads_per_hour: int = 100  # image uploads per account per hour
 
     worker_heartbeat_seconds: int = 60
     timeline_cap: int = 800

@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from flock import ratelimit
 from flock.backends import Backends
 from flock.media_store import media_store
 from graph.errors import Invalid, NotFound
@@ -39,6 +40,8 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
     if len(data) > limit:
         raise _invalid(f"Images can be at most {limit // (1024 * 1024)} MB.")
     content_type, width, height = await asyncio.to_thread(inspect_image, data)
+    key = f"throttle:upload:{owner_id}"
+    await ratelimit.throttle(b.redis, key, b.settings.uploads_per_hour, 3600, "uploads")
     media_id = new_id()
     store = media_store(b.settings)
     await asyncio.to_thread(store.put, media_key(media_id, "original"), data, content_type)

@@ -31,6 +31,7 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_DISCOVERY_CACHE_SECONDS": "1",
         # Low enough for a test to reach, high enough for every other test's posting.
         "FLOCK_POSTS_PER_HOUR": "60",
+        "FLOCK_UPLOADS_PER_HOUR": "20",
     }
     return Settings.from_env(env)
 

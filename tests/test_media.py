@@ -95,6 +95,19 @@ def test_too_large_and_malformed_uploads(http, new_user, settings):
     assert http.post("/api/media", files={"file": ("a.png", image_bytes())}).status_code == 401
 
 
+def test_uploads_are_rate_limited_per_account(http, new_user, settings):
+    ada = new_user("many")
+    tiny = image_bytes(size=(8, 8))
+    for _ in range(settings.uploads_per_hour):
+        assert upload(http, ada, tiny).status_code == 201
+    refused = upload(http, ada, tiny)
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many uploads" in refused.json()["detail"]
+    assert upload(http, new_user("few"), tiny).status_code == 201  # others are not affected
+
+
 def test_only_own_unattached_images_up_to_four(http, new_user):
     ada, bob = new_user("own"), new_user("other")
     mine = [upload(http, ada, image_bytes()).json()["id"] for _ in range(5)]
