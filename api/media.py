@@ -10,6 +10,7 @@ from api.schemas import MediaItem
 from flock.backends import backends
 from graph import media
 from graph.errors import Invalid
+from jobs import media as media_jobs
 
 blueprint = Blueprint("api_media", __name__)
 
@@ -31,10 +32,10 @@ async def upload():
 @blueprint.get("/media/<int:media_id>/<any(thumb):variant>")
 @hide  # a file, not an API resource: posts link to it by url
 async def serve(media_id: int, variant: str):
-    """The image (at most 2048 px a side) or its thumbnail (600 px): upright JPEG without
-    EXIF metadata. The upload itself is kept but never served."""
+    """The image (at most 2048 px a side) or its thumbnail (600 px): upright JPEG (GIF for an
+    animated GIF) without metadata. The upload itself is kept but never served."""
     data = await media.read_media(backends(), media_id, variant)
-    response = Response(data, content_type="image/jpeg")
+    response = Response(data, content_type=media_jobs.served_content_type(data))
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

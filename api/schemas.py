@@ -177,8 +177,8 @@ class MediaItem(BaseModel):
     content_type: str
     width: int
     height: int
-    url: str = Field(description="The image, at most 2048 px a side, JPEG without EXIF")
-    thumbnail_url: str = Field(description="At most 600 px a side, JPEG without EXIF")
+    url: str = Field(description="The image, at most 2048 px a side: JPEG (GIF if animated)")
+    thumbnail_url: str = Field(description="At most 600 px a side: JPEG (GIF if animated)")
 
 
 class Author(BaseModel):

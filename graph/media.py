@@ -88,7 +88,7 @@ async def check_attachable(b: Backends, owner_id: int, media_ids: list[int]) -> 
 
 
 async def read_media(b: Backends, media_id: int, variant: str) -> bytes:
-    """A served version ("large" or "thumb") of an image, as JPEG bytes."""
+    """A served version ("large" or "thumb") of an image: JPEG, or GIF when animated."""
     row = await b.graph.read_one("queries/media_by_id", id=media_id)
     if row is None or variant not in media_jobs.SERVED:
         raise NotFound("No such image.")

@@ -57,6 +57,20 @@ def test_an_image_is_uploaded_attached_served_and_thumbnailed(http, new_user, dr
         assert small.format == "JPEG" and max(small.size) == 600
 
 
+def test_animated_gifs_stay_animated(http, new_user, drain_queue):
+    frames = [Image.new("RGB", (900, 300), color) for color in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=80, loop=0)
+    item = upload(http, new_user("gif"), out.getvalue(), "moving.gif").json()
+    assert item["content_type"] == "image/gif"
+    drain_queue()
+    for url, width in ((item["url"], 900), (item["thumbnail_url"], 600)):
+        served = http.get(url)
+        assert served.headers["content-type"] == "image/gif"
+        with Image.open(io.BytesIO(served.content)) as image:
+            assert (image.n_frames, image.size[0]) == (3, width)
+
+
 def test_thumbnails_drop_exif_such_as_location(http, new_user, drain_queue):
     ada = new_user("exif")
     exif = Image.Exif()
