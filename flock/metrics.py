@@ -1,5 +1,6 @@
-"""Prometheus metrics at `/metrics`: requests by route and status, their latency, and the RQ
-queue (waiting, scheduled for retry, failed) read from Redis at scrape time.
+"""Prometheus metrics at `/metrics`: requests by route and status, their latency, the RQ
+queue (waiting, scheduled for retry, failed) read from Redis at scrape time, home-timeline pages
+by path (hot or cold) and the hits and misses of the Redis post copy.
 
 One process's view: with FLOCK_WEB_WORKERS above 1, each Hypercorn worker counts its own
 requests (prometheus-client's multiprocess mode would be the next step).
@@ -29,6 +30,14 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 QUEUE = Gauge("flock_jobs", "RQ jobs of the default queue by state", ["state"])
+TIMELINE_READS = Counter(
+    "flock_timeline_reads_total", "Home-timeline pages by the path that served them", ["path"]
+)
+POST_CACHE = Counter(
+    "flock_post_cache_lookups_total",
+    "Entries of the Redis post copy looked up for a page (view, card, liked set)",
+    ["entry", "result"],
+)
 
 
 def install_metrics(app: Quart) -> None:

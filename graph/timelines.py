@@ -15,6 +15,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from flock.backends import Backends
+from flock.metrics import POST_CACHE, TIMELINE_READS
 from graph.posts import MAX_ID, id_page
 from jobs import feeds, post_cache
 from jobs.queues import enqueue_async
@@ -38,7 +39,9 @@ async def home_timeline(
         log.warning("event=timeline_cache_unavailable user=%s error=%r", viewer_id, error)
         hot = None
     if hot is not None:
+        TIMELINE_READS.labels("hot").inc()
         return hot
+    TIMELINE_READS.labels("cold").inc()
     return await cold_home_timeline(b, viewer_id, max_id, since_id, limit)
 
 
@@ -113,6 +116,7 @@ async def hydrate(b: Backends, viewer_id: int | None, post_ids: list[int]) -> li
         log.warning("event=post_cache_unavailable error=%r", error)
         cached = None
     views = cached.views if cached else {}
+    _count_lookups("view", len(views), len(post_ids))
     authors = await _author_cards(b, {v["author_id"] for v in views.values()}, cached is not None)
     missing = [i for i in post_ids if i not in views]
     if missing:
@@ -146,6 +150,7 @@ async def _author_cards(b: Backends, author_ids: set[int], use_cache: bool) -> d
         except RedisError:
             use_cache = False
     missing = [i for i in wanted if i not in cards]
+    _count_lookups("card", len(wanted) - len(missing), len(wanted))
     if missing:
         rows = await b.graph.read("queries/user_cards", ids=missing)
         fetched = {row["id"]: row["card"] for row in rows}
@@ -161,7 +166,9 @@ async def _liked_among(
     """Which of these posts the viewer likes: from their cached liked set, else the graph."""
     if viewer_id is None:
         return set()
-    if cached and cached.liked is not None:
+    known = cached is not None and cached.liked is not None
+    _count_lookups("liked", int(known), 1)
+    if known:
         return cached.liked
     floor = min(post_ids)
     rows = await b.graph.read(
@@ -176,6 +183,11 @@ async def _liked_among(
     if cached:
         await _quietly(post_cache.fill_liked(b.redis, viewer_id, liked, floor, cached.liked_gen))
     return set(liked) & set(post_ids)
+
+
+def _count_lookups(entry: str, hits: int, total: int) -> None:
+    POST_CACHE.labels(entry, "hit").inc(hits)
+    POST_CACHE.labels(entry, "miss").inc(total - hits)
 
 
 async def _quietly(fill) -> None:

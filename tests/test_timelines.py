@@ -7,6 +7,7 @@ merged at read time while the others are fanned out on write: both paths are exe
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import redis
@@ -288,6 +289,28 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     for user in users:
         assert has_feed(rds, user), user["username"]
         assert hot_pages(http, user) == cold_pages(neo, user), user["username"]
+
+
+def test_metrics_tell_hot_from_cold_reads_and_post_cache_hits(http, new_user, drain_queue):
+    reader, author = new_user("mh"), new_user("ma")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.post("/api/tweets", json={"text": "counted"}, headers=author["auth"])
+    drain_queue()
+
+    def counter(name: str, **labels) -> float:
+        text = http.get("/metrics").text
+        wanted = ",".join(f'{key}="{value}"' for key, value in labels.items())
+        found = re.search(rf"^{name}\{{{wanted}\}} ([0-9.e+]+)$", text, re.MULTILINE)
+        return float(found.group(1)) if found else 0.0
+
+    hot, hits = (
+        counter("flock_timeline_reads_total", path="hot"),
+        counter("flock_post_cache_lookups_total", entry="view", result="hit"),
+    )
+    for _ in range(2):  # the first read copies the post into Redis, the second finds it there
+        assert http.get("/api/timeline", headers=reader["auth"]).status_code == 200
+    assert counter("flock_timeline_reads_total", path="hot") == hot + 2
+    assert counter("flock_post_cache_lookups_total", entry="view", result="hit") >= hits + 1
 
 
 def test_a_like_shows_at_once_on_a_warm_timeline(http, new_user, drain_queue):
