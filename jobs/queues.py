@@ -11,6 +11,7 @@ import redis
 from rq import Queue, Retry
 
 from flock.settings import Settings
+from jobs import pending
 
 QUEUE_NAMES = ("default",)
 DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
@@ -29,12 +30,14 @@ def default_queue(settings: Settings) -> Queue:
 
 
 def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:
-    """Queue a job with retries. Jobs only maintain derived data (feeds, the search index), so
-    when Redis is down the request still succeeds: log it, and a rebuild repairs the rest."""
+    """Queue a job with retries. Jobs only maintain derived data (feeds, the search index,
+    media versions), so when Redis is down the request still succeeds: the job is kept in the
+    graph and relayed to the queue by the worker once Redis is back (jobs/pending.py)."""
     try:
         default_queue(settings).enqueue(job, *args, retry=retry, result_ttl=0)
     except redis.RedisError as error:
         log.warning("event=enqueue_failed job=%s args=%r error=%r", job.__name__, args, error)
+        pending.keep_for_later(settings, job, args)
 
 
 async def enqueue_async(

@@ -6,14 +6,20 @@ merged at read time while the others are fanned out on write: both paths are exe
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import time
 
+import httpx
 import pytest
 import redis
 from neo4j import GraphDatabase
 
 from cypher import statement
+from flock.settings import Settings
+from flock.stack.processes import free_port
+from flock.stack.stack import Stack
 
 MAX_ID = 2**63 - 1
 
@@ -333,3 +339,71 @@ def test_a_like_shows_at_once_on_a_warm_timeline(http, new_user, drain_queue):
     timeline = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
     mine = next(p for p in timeline if p["id"] == posted["id"])
     assert (mine["like_count"], mine["liked_by_me"], mine["reply_count"]) == (0, False, 1)
+
+
+@pytest.fixture
+def isolated_stack(stack, tmp_path):
+    """A second Neo4j, Redis, worker and app (Typesense shared), so that stopping this Redis
+    disturbs no other test, and no other worker takes this stack's kept jobs."""
+    env = {
+        **stack.settings.as_env(),
+        "FLOCK_VAR_DIR": str(tmp_path),
+        "FLOCK_PORT": str(free_port()),
+        "FLOCK_REDIS_URL": "",
+        "FLOCK_REDIS_PORT": str(free_port()),
+        "FLOCK_NEO4J_URI": "",
+        "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
+        "FLOCK_NEO4J_PASSWORD": "",
+    }
+    second = Stack(Settings.from_env({**os.environ, **env}))
+    settings = second.start()
+    try:
+        yield second, settings
+    finally:
+        second.stop()
+
+
+def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(isolated_stack):
+    second, settings = isolated_stack
+    rds = redis.Redis.from_url(settings.redis_url)
+    with httpx.Client(base_url=f"http://{settings.host}:{settings.port}", timeout=30) as http:
+        reader, author = _account(http, "rdr"), _account(http, "aut")
+        http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+        http.get("/api/timeline", headers=reader["auth"])  # active
+        _wait_for(lambda: rds.exists(f"feed:{reader['id']}"))
+
+        second.processes["redis"].stop()
+        posted = http.post("/api/tweets", json={"text": "in the dark"}, headers=author["auth"])
+        assert posted.status_code == 201, posted.text
+        during = http.get("/api/timeline", headers=reader["auth"])
+        assert during.status_code == 200  # the cold path answers
+        assert [p["id"] for p in during.json()["items"]] == [posted.json()["id"]]
+
+        second.processes["redis"].start()
+        second.processes["redis"].wait_ready()
+        rds = redis.Redis.from_url(settings.redis_url)
+        # The feed came back from disk without the post; the kept fan-out job brings it.
+        _wait_for(lambda: rds.zscore(f"feed:{reader['id']}", posted.json()["id"]) is not None)
+        after = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+        assert [p["id"] for p in after] == [posted.json()["id"]]
+        assert second.processes["worker"].alive()  # it waited for Redis instead of quitting
+
+
+def _account(http, prefix: str) -> dict:
+    import secrets
+
+    name = f"{prefix}{secrets.token_hex(4)}"
+    body = {"username": name, "email": f"{name}@example.org", "password": "a long secret 1"}
+    created = http.post("/api/auth/signup", json=body)
+    assert created.status_code == 201, created.text
+    token = http.post("/api/auth/token", json={"login": name, "password": body["password"]})
+    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    return {"username": name, "id": created.json()["id"], "auth": auth}
+
+
+def _wait_for(check, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.2)

@@ -1,0 +1,5 @@
+// The oldest kept jobs, in the order they were made.
+MATCH (j:PendingJob)
+RETURN j.id AS id, j.function AS function, j.args AS args
+ORDER BY j.id
+LIMIT $limit

@@ -1,0 +1,3 @@
+// Jobs kept in the graph while Redis was down (jobs/pending.py), one node each.
+CREATE CONSTRAINT pending_job_id_unique IF NOT EXISTS
+FOR (j:PendingJob) REQUIRE j.id IS UNIQUE
