@@ -106,10 +106,21 @@ def flock_cli(settings):
 
 
 @pytest.fixture
-def new_user(http):
-    """Sign up a fresh user through the API and log in; returns its name, password, tokens."""
+def new_user(http, sign_up):
+    """Sign up a fresh user through the test stack's API and log in (see `sign_up`)."""
 
     def make(prefix: str = "u", **fields):
+        return sign_up(http, prefix, **fields)
+
+    return make
+
+
+@pytest.fixture
+def sign_up():
+    """Sign up a fresh user through the API of the app `http` talks to, and log in; returns its
+    name, password, id and tokens."""
+
+    def make(http: httpx.Client, prefix: str = "u", **fields):
         import secrets
 
         username = f"{prefix}{secrets.token_hex(4)}"[:15]
@@ -131,3 +142,18 @@ def new_user(http):
         }
 
     return make
+
+
+@pytest.fixture
+def wait_until():
+    """Poll `check` until it is true (work done by a real worker), or fail after `timeout`."""
+    import time
+
+    def wait(check, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout:.0f}s")
+            time.sleep(0.1)
+
+    return wait

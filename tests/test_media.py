@@ -239,18 +239,14 @@ def s3_stack(stack, tmp_path, monkeypatch):
         server.stop()
 
 
-def test_media_in_s3(s3_stack):
+def test_media_in_s3(s3_stack, sign_up, wait_until):
     import redis
     from rq import Queue
 
     settings, s3, bucket = s3_stack
     base = f"http://{settings.host}:{settings.port}"
     with httpx.Client(base_url=base, timeout=30) as http:
-        name = f"s3{secrets.token_hex(5)}"
-        body = {"username": name, "email": f"{name}@example.org", "password": "a long secret 1"}
-        assert http.post("/api/auth/signup", json=body).status_code == 201
-        token = http.post("/api/auth/token", json={"login": name, "password": body["password"]})
-        auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        auth = sign_up(http, "s3")["auth"]
         item = http.post("/api/media", files={"file": ("a.png", image_bytes())}, headers=auth)
         assert item.status_code == 201, item.text
         media_id = item.json()["id"]
@@ -259,23 +255,13 @@ def test_media_in_s3(s3_stack):
         )
         queue = Queue("default", connection=redis.Redis.from_url(settings.redis_url))
         expected = {"original", "large", "thumb"}
-        _wait_for(lambda: queue.count == 0 and _keys(s3, bucket, media_id) == expected)
+        wait_until(lambda: queue.count == 0 and _keys(s3, bucket, media_id) == expected)
         with Image.open(io.BytesIO(http.get(f"/media/{media_id}/thumb").content)) as small:
             assert small.format == "JPEG"
         assert http.delete(f"/api/tweets/{posted.json()['id']}", headers=auth).status_code == 204
-        _wait_for(lambda: _keys(s3, bucket, media_id) == set())
+        wait_until(lambda: _keys(s3, bucket, media_id) == set())
 
 
 def _keys(s3, bucket: str, media_id: str) -> set[str]:
     listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"media/{media_id}/")
     return {item["Key"].rsplit("/", 1)[1] for item in listed.get("Contents", [])}
-
-
-def _wait_for(check, timeout: float = 30.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.1)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import time
 
 import httpx
 import pytest
@@ -363,14 +362,16 @@ def isolated_stack(stack, tmp_path):
         second.stop()
 
 
-def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(isolated_stack):
+def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(
+    isolated_stack, sign_up, wait_until
+):
     second, settings = isolated_stack
     rds = redis.Redis.from_url(settings.redis_url)
     with httpx.Client(base_url=f"http://{settings.host}:{settings.port}", timeout=30) as http:
-        reader, author = _account(http, "rdr"), _account(http, "aut")
+        reader, author = sign_up(http, "rdr"), sign_up(http, "aut")
         http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
         http.get("/api/timeline", headers=reader["auth"])  # active
-        _wait_for(lambda: rds.exists(f"feed:{reader['id']}"))
+        wait_until(lambda: rds.exists(f"feed:{reader['id']}"))
 
         second.processes["redis"].stop()
         posted = http.post("/api/tweets", json={"text": "in the dark"}, headers=author["auth"])
@@ -383,27 +384,7 @@ def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(isolated_sta
         second.processes["redis"].wait_ready()
         rds = redis.Redis.from_url(settings.redis_url)
         # The feed came back from disk without the post; the kept fan-out job brings it.
-        _wait_for(lambda: rds.zscore(f"feed:{reader['id']}", posted.json()["id"]) is not None)
+        wait_until(lambda: rds.zscore(f"feed:{reader['id']}", posted.json()["id"]) is not None)
         after = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
         assert [p["id"] for p in after] == [posted.json()["id"]]
         assert second.processes["worker"].alive()  # it waited for Redis instead of quitting
-
-
-def _account(http, prefix: str) -> dict:
-    import secrets
-
-    name = f"{prefix}{secrets.token_hex(4)}"
-    body = {"username": name, "email": f"{name}@example.org", "password": "a long secret 1"}
-    created = http.post("/api/auth/signup", json=body)
-    assert created.status_code == 201, created.text
-    token = http.post("/api/auth/token", json={"login": name, "password": body["password"]})
-    auth = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    return {"username": name, "id": created.json()["id"], "auth": auth}
-
-
-def _wait_for(check, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.2)
