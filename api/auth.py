@@ -9,7 +9,7 @@ from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
 from flock.backends import backends
-from graph import accounts
+from graph import accounts, refresh_tokens
 
 blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
 
@@ -40,9 +40,7 @@ async def token(data: TokenRequest):
 async def refresh(data: RefreshRequest):
     """Trade a refresh token for a new pair; a refresh token works once."""
     b = backends()
-    user_id, refresh_token = await tokens.rotate_refresh_token(
-        b.settings, b.redis, data.refresh_token
-    )
+    user_id, refresh_token = await refresh_tokens.rotate_refresh_token(b, data.refresh_token)
     return _pair(user_id, refresh_token)
 
 
@@ -54,13 +52,13 @@ async def logout(data: LogoutRequest):
     b = backends()
     await tokens.revoke_access_token(b.redis, g.claims)
     if data.refresh_token:
-        await tokens.revoke_refresh_token(b.settings, b.redis, data.refresh_token)
+        await refresh_tokens.revoke_refresh_token(b, data.refresh_token)
     return "", 204
 
 
 async def _token_pair(user_id: int) -> dict:
     b = backends()
-    return _pair(user_id, await tokens.issue_refresh_token(b.settings, b.redis, user_id))
+    return _pair(user_id, await refresh_tokens.issue_refresh_token(b, user_id))
 
 
 def _pair(user_id: int, refresh_token: str) -> dict:

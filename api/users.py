@@ -45,9 +45,8 @@ async def update_me(data: ProfilePatch):
 async def delete_me(data: DeleteAccountRequest):
     """Delete the account and everything it wrote, liked and followed (needs the password)."""
     b = backends()
-    await accounts.delete_account(b, g.user_id, data.password)
+    await accounts.delete_account(b, g.user_id, data.password)  # its refresh tokens too
     await tokens.revoke_access_token(b.redis, g.claims)
-    await tokens.revoke_all_refresh_tokens(b.settings, b.redis, g.user_id)
     return "", 204
 
 

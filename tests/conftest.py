@@ -48,6 +48,29 @@ def stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def isolated_stack(stack, tmp_path_factory):
+    """A second Neo4j, Redis, worker and app (Typesense shared), so that stopping this Redis
+    disturbs no other test, and no other worker takes this stack's kept jobs. A test that stops
+    one of its services starts it again."""
+    env = {
+        **stack.settings.as_env(),
+        "FLOCK_VAR_DIR": str(tmp_path_factory.mktemp("isolated")),
+        "FLOCK_PORT": str(free_port()),
+        "FLOCK_REDIS_URL": "",
+        "FLOCK_REDIS_PORT": str(free_port()),
+        "FLOCK_NEO4J_URI": "",
+        "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
+        "FLOCK_NEO4J_PASSWORD": "",
+    }
+    second = Stack(Settings.from_env({**os.environ, **env}))
+    settings = second.start()
+    try:
+        yield second, settings
+    finally:
+        second.stop()
+
+
+@pytest.fixture(scope="session")
 def settings(stack) -> Settings:
     """The settings in force for the running stack (real URLs, ports and secrets)."""
     return stack.settings

@@ -9,6 +9,7 @@ import threading
 
 import httpx
 import pytest
+import redis
 
 
 def _signup(http, **overrides):
@@ -294,3 +295,32 @@ def test_login_throttling_per_account_and_its_reset(http, new_user, settings):
         "/api/auth/token", json={"login": user["username"], "password": user["password"]}
     )
     assert ok.status_code == 200
+
+
+def test_log_in_refresh_and_log_out_work_while_redis_is_down(isolated_stack, sign_up):
+    """Refresh tokens live in the graph: losing Redis logs nobody out and locks nobody out."""
+    second, settings = isolated_stack
+    with httpx.Client(base_url=f"http://{settings.host}:{settings.port}", timeout=30) as http:
+        user = sign_up(http, "nored")
+        redis_server = second.processes["redis"]
+        redis_server.stop()
+        try:
+            login = {"login": user["username"], "password": user["password"]}
+            pair = http.post("/api/auth/token", json=login)
+            assert pair.status_code == 200, pair.text
+            refreshed = http.post(
+                "/api/auth/refresh", json={"refresh_token": pair.json()["refresh_token"]}
+            )
+            assert refreshed.status_code == 200, refreshed.text
+            tokens = refreshed.json()
+            auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+            assert http.get("/api/users/me", headers=auth).json()["username"] == user["username"]
+            body = {"refresh_token": tokens["refresh_token"]}
+            assert http.post("/api/auth/logout", json=body, headers=auth).status_code == 204
+            assert http.post("/api/auth/refresh", json=body).status_code == 401
+        finally:
+            redis_server.start()
+            redis_server.wait_ready()
+        redis.Redis.from_url(settings.redis_url).flushall()  # every derived thing gone
+        kept = http.post("/api/auth/refresh", json={"refresh_token": user["refresh"]})
+        assert kept.status_code == 200, kept.text  # the first log-in still holds

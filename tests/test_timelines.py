@@ -6,7 +6,6 @@ merged at read time while the others are fanned out on write: both paths are exe
 
 from __future__ import annotations
 
-import os
 import random
 import re
 
@@ -16,9 +15,6 @@ import redis
 from neo4j import GraphDatabase
 
 from cypher import statement
-from flock.settings import Settings
-from flock.stack.processes import free_port
-from flock.stack.stack import Stack
 
 MAX_ID = 2**63 - 1
 
@@ -340,28 +336,6 @@ def test_a_like_shows_at_once_on_a_warm_timeline(http, new_user, drain_queue):
     assert (mine["like_count"], mine["liked_by_me"], mine["reply_count"]) == (0, False, 1)
 
 
-@pytest.fixture
-def isolated_stack(stack, tmp_path):
-    """A second Neo4j, Redis, worker and app (Typesense shared), so that stopping this Redis
-    disturbs no other test, and no other worker takes this stack's kept jobs."""
-    env = {
-        **stack.settings.as_env(),
-        "FLOCK_VAR_DIR": str(tmp_path),
-        "FLOCK_PORT": str(free_port()),
-        "FLOCK_REDIS_URL": "",
-        "FLOCK_REDIS_PORT": str(free_port()),
-        "FLOCK_NEO4J_URI": "",
-        "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
-        "FLOCK_NEO4J_PASSWORD": "",
-    }
-    second = Stack(Settings.from_env({**os.environ, **env}))
-    settings = second.start()
-    try:
-        yield second, settings
-    finally:
-        second.stop()
-
-
 def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(
     isolated_stack, sign_up, wait_until
 ):
@@ -373,15 +347,17 @@ def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(
         http.get("/api/timeline", headers=reader["auth"])  # active
         wait_until(lambda: rds.exists(f"feed:{reader['id']}"))
 
-        second.processes["redis"].stop()
-        posted = http.post("/api/tweets", json={"text": "in the dark"}, headers=author["auth"])
-        assert posted.status_code == 201, posted.text
-        during = http.get("/api/timeline", headers=reader["auth"])
-        assert during.status_code == 200  # the cold path answers
-        assert [p["id"] for p in during.json()["items"]] == [posted.json()["id"]]
-
-        second.processes["redis"].start()
-        second.processes["redis"].wait_ready()
+        redis_server = second.processes["redis"]
+        redis_server.stop()
+        try:
+            posted = http.post("/api/tweets", json={"text": "in the dark"}, headers=author["auth"])
+            assert posted.status_code == 201, posted.text
+            during = http.get("/api/timeline", headers=reader["auth"])
+            assert during.status_code == 200  # the cold path answers
+            assert [p["id"] for p in during.json()["items"]] == [posted.json()["id"]]
+        finally:
+            redis_server.start()
+            redis_server.wait_ready()
         rds = redis.Redis.from_url(settings.redis_url)
         # The feed came back from disk without the post; the kept fan-out job brings it.
         wait_until(lambda: rds.zscore(f"feed:{reader['id']}", posted.json()["id"]) is not None)

@@ -1,6 +1,6 @@
 // Deletes an account with everything it wrote, liked and followed. Its posts go the way
 // post_delete takes them: tombstones where others replied, gone entirely otherwise. Its
-// uploaded images go too; a job deletes their stored bytes.
+// uploaded images go too (a job deletes their stored bytes), and its refresh tokens.
 MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
 WITH u, collect(post) AS posts
@@ -13,6 +13,10 @@ WITH u, posts, [p IN posts | p.id] AS post_ids,
 CALL (u) {
   MATCH (u)-[:UPLOADED]->(image:Media)
   DETACH DELETE image
+}
+CALL (u) {
+  MATCH (u)-[:HAS_REFRESH_TOKEN]->(token:RefreshToken)
+  DETACH DELETE token
 }
 CALL (posts) {
   UNWIND posts AS p

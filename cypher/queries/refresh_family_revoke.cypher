@@ -1,0 +1,6 @@
+// Revokes every refresh token of the family of the token with this digest, or of $family.
+OPTIONAL MATCH (given:RefreshToken {digest: $digest})
+WITH coalesce(given.family, $family) AS family
+MATCH (t:RefreshToken {family: family})
+SET t.revoked = true
+RETURN count(t) AS revoked
