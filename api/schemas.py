@@ -174,7 +174,7 @@ class NewPost(PostText):
 
 class MediaItem(BaseModel):
     id: str
-    content_type: str
+    content_type: str = Field(description="The upload's type (what is served is JPEG or GIF)")
     width: int
     height: int
     url: str = Field(description="The image, at most 2048 px a side: JPEG (GIF if animated)")
