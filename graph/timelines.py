@@ -182,6 +182,10 @@ async def _liked_among(
         floor = liked[-1]  # the cap cut it short: complete from here up only
     if cached:
         await _quietly(post_cache.fill_liked(b.redis, viewer_id, liked, floor, cached.liked_gen))
+    below = [i for i in post_ids if i < floor]  # only when the cap cut the list short
+    if below:
+        rows = await b.graph.read("queries/user_liked_among", user_id=viewer_id, ids=below)
+        liked += [row["id"] for row in rows]
     return set(liked) & set(post_ids)
 
 
