@@ -4,7 +4,8 @@ A request never fails because Redis is unreachable, but the jobs it would have q
 a new post, removal of a deleted one, a feed rebuild after a follow) must still run, or feeds
 that survive the outage would miss what happened during it. So a job that cannot be queued is
 written to Neo4j as a `:PendingJob` (the module and name of its function, its arguments as JSON),
-and every worker relays kept jobs into the queue every few seconds once Redis answers again.
+and every worker relays kept jobs into the queue every few seconds once Redis answers again
+(jobs/upkeep.py).
 Jobs are idempotent (they take ids and re-read the graph), so relaying one twice does no harm.
 """
 
@@ -13,13 +14,11 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from functools import cache
 
 import neo4j.exceptions
-import redis
 
 from flock.settings import Settings
 from graph.db import SyncGraph
@@ -27,7 +26,6 @@ from graph.ids import new_id
 
 log = logging.getLogger("flock.jobs.pending")
 
-RELAY_EVERY = 5.0  # seconds between two looks for kept jobs
 RELAY_BATCH = 500
 GRAPH_ERRORS = (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
 
@@ -63,24 +61,6 @@ def relay_pending_jobs(settings: Settings) -> int:
         graph.write("queries/pending_jobs_delete", ids=queued)
         relayed += len(queued)
     return relayed
-
-
-def start_relay(settings: Settings) -> threading.Thread:
-    """Relay kept jobs in the background of a worker process, as long as it runs."""
-    thread = threading.Thread(target=_relay_forever, args=(settings,), daemon=True, name="relay")
-    thread.start()
-    return thread
-
-
-def _relay_forever(settings: Settings) -> None:
-    while True:
-        try:
-            relayed = relay_pending_jobs(settings)
-            if relayed:
-                log.info("event=pending_jobs_relayed count=%d", relayed)
-        except (redis.RedisError, *GRAPH_ERRORS, OSError) as error:
-            log.warning("event=pending_jobs_relay_failed error=%r", error)
-        time.sleep(RELAY_EVERY)
 
 
 def _job_function(path: str) -> Callable | None:

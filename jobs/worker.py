@@ -12,7 +12,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from flock.settings import Settings
-from jobs import canary, pending
+from jobs import canary, upkeep
 from jobs.queues import QUEUE_NAMES, default_queue, sync_redis
 
 log = logging.getLogger("flock.worker")
@@ -29,7 +29,7 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     so a Redis restart never leaves Flock without a worker. Only SIGTERM or SIGINT stop it."""
     connection = sync_redis(settings.redis_url)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
-    pending.start_relay(settings)  # jobs kept in the graph while Redis was down
+    upkeep.start_upkeep(settings)  # relays jobs kept while Redis was down; prunes stray uploads
     for attempt in itertools.count():
         worker = StoppableWorker(
             queues, connection=connection, name=f"{name}-{attempt}" if name and attempt else name
