@@ -25,6 +25,7 @@ from flock.backends import Backends
 from flock.logs import configure_logging
 from flock.metrics import install_metrics
 from flock.settings import Settings
+from graph import media
 from graph.db import SyncGraph
 from graph.errors import DomainError
 from graph.schema import apply_schema
@@ -34,7 +35,7 @@ from web.site import install_web, is_web_request, web_domain_error, web_http_err
 log = logging.getLogger("flock.app")
 WEB_DIR = Path(web.__file__).parent
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-MULTIPART_SLACK = 256 * 1024  # form fields and part headers around an uploaded image
+MULTIPART_SLACK = 256 * 1024  # form fields and part headers around the uploaded images
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=max(settings.max_body_bytes, settings.media_max_bytes + MULTIPART_SLACK),
+        MAX_CONTENT_LENGTH=max(settings.max_body_bytes, _multipart_limit(settings)),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
@@ -92,9 +93,11 @@ def create_app(settings: Settings | None = None) -> Quart:
 
     @app.before_request
     async def limit_body_size() -> None:
-        """Bodies up to FLOCK_MAX_BODY_BYTES; image uploads (multipart) up to the media limit."""
+        """Bodies up to FLOCK_MAX_BODY_BYTES; multipart forms (a compose box with its images,
+        an API upload) up to four images' worth. Each image's own limit is checked as it is
+        stored, with a message the form can show."""
         multipart = request.mimetype == "multipart/form-data"
-        limit = settings.media_max_bytes + MULTIPART_SLACK if multipart else settings.max_body_bytes
+        limit = _multipart_limit(settings) if multipart else settings.max_body_bytes
         if (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
 
@@ -135,3 +138,7 @@ def _migrate(settings: Settings) -> int:
         return apply_schema(graph)
     finally:
         graph.close()
+
+
+def _multipart_limit(settings: Settings) -> int:
+    return media.MAX_PER_POST * settings.media_max_bytes + MULTIPART_SLACK

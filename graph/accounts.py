@@ -128,9 +128,7 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
     if not rows:
         return []
     post_ids = rows[0]["post_ids"]
-    await post_cache.forget_posts(b.redis, post_ids + rows[0]["touched_post_ids"])
-    await post_cache.forget_card(b.redis, user_id)
-    await post_cache.forget_likes(b.redis, user_id)
+    await post_cache.forget_account(b.redis, user_id, post_ids + rows[0]["touched_post_ids"])
     await enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
     if rows[0]["media_ids"]:
         await enqueue_async(b.settings, media_jobs.delete_media_objects, rows[0]["media_ids"])

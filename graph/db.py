@@ -13,6 +13,9 @@ from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 from cypher import statement
 from flock.settings import Settings
 
+# What the driver raises when Neo4j refuses a statement or cannot be reached.
+GRAPH_ERRORS = (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
+
 
 def _query(name: str, timeout: float) -> Query:
     return Query(statement(name), timeout=timeout)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[
     )
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
-    await _forget_cached_like_state(b, user_id, post_id)
+    await post_cache.forget_like(b.redis, user_id, post_id)
     await search_index.post_changed(b.settings, post_id)  # its like count
     return {"liked": True, "like_count": rows[0]["like_count"]}
 
@@ -28,15 +28,9 @@ async def unlike_post(b: Backends, user_id: int, kind: str, post_id: int) -> dic
     rows = await b.graph.write("queries/post_unlike", user_id=user_id, id=post_id, kind=kind)
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
-    await _forget_cached_like_state(b, user_id, post_id)
+    await post_cache.forget_like(b.redis, user_id, post_id)
     await search_index.post_changed(b.settings, post_id)
     return {"liked": False, "like_count": rows[0]["like_count"]}
-
-
-async def _forget_cached_like_state(b: Backends, user_id: int, post_id: int) -> None:
-    """The post's like count and the user's liked set changed: their Redis copies go."""
-    await post_cache.forget_posts(b.redis, [post_id])
-    await post_cache.forget_likes(b.redis, user_id)
 
 
 async def likers_page(

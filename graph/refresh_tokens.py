@@ -60,10 +60,5 @@ async def revoke_refresh_token(b: Backends, token: str) -> None:
     await b.graph.write("queries/refresh_family_revoke", digest=_digest(token), family=None)
 
 
-async def revoke_all_refresh_tokens(b: Backends, user_id: int) -> None:
-    """Every log-in of the user stops working."""
-    await b.graph.write("queries/refresh_tokens_revoke_all", user_id=user_id)
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

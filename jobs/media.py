@@ -28,10 +28,7 @@ def make_served_versions(media_id: int) -> bool:
     settings, graph = _job_context()
     if not graph.read("queries/media_by_id", id=media_id):
         return False
-    if not render_served_versions(media_store(settings), media_id):
-        return False
-    graph.write("queries/media_mark_ready", id=media_id)
-    return True
+    return render_served_versions(media_store(settings), media_id)
 
 
 def render_served_versions(store: MediaStore, media_id: int) -> bool:

@@ -18,16 +18,13 @@ import time
 from collections.abc import Callable
 from functools import cache
 
-import neo4j.exceptions
-
 from flock.settings import Settings
-from graph.db import SyncGraph
+from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.ids import new_id
 
 log = logging.getLogger("flock.jobs.pending")
 
 RELAY_BATCH = 500
-GRAPH_ERRORS = (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
 
 
 def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
@@ -44,11 +41,11 @@ def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
         log.error("event=job_lost job=%s args=%r error=%r", job.__name__, args, error)
 
 
-def relay_pending_jobs(settings: Settings) -> int:
+def relay_pending_jobs(settings: Settings, graph: SyncGraph) -> int:
     """Queue the kept jobs, oldest first, and forget those queued; returns how many."""
     from jobs.queues import DEFAULT_RETRY, default_queue
 
-    graph = _graph(settings)
+    queue = default_queue(settings)
     relayed = 0
     while rows := graph.read("queries/pending_jobs_page", limit=RELAY_BATCH):
         queued = []
@@ -56,7 +53,7 @@ def relay_pending_jobs(settings: Settings) -> int:
             function = _job_function(row["function"])
             if function is not None:
                 args = json.loads(row["args"])
-                default_queue(settings).enqueue(function, *args, retry=DEFAULT_RETRY, result_ttl=0)
+                queue.enqueue(function, *args, retry=DEFAULT_RETRY, result_ttl=0)
             queued.append(row["id"])
         graph.write("queries/pending_jobs_delete", ids=queued)
         relayed += len(queued)

@@ -161,39 +161,63 @@ async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]
 
 async def forget_posts(r: aioredis.Redis, post_ids: list[int]) -> None:
     """Posts whose text, counts or existence changed: their views go."""
-    await _forget(r, [view_key(i) for i in post_ids])
+    await _forget(r, _views(post_ids))
 
 
 async def forget_card(r: aioredis.Redis, user_id: int) -> None:
-    """The user's name or display name changed, or the account is gone."""
-    await _forget(r, [card_key(user_id)])
+    """The user's name or display name changed."""
+    await _forget(r, _card(user_id))
 
 
-async def forget_likes(r: aioredis.Redis, user_id: int) -> None:
-    """The user liked or unliked something: their cached liked set goes."""
-    await _forget(r, [liked_key(user_id), liked_floor_key(user_id)], gen_of=liked_key(user_id))
+async def forget_like(r: aioredis.Redis, user_id: int, post_id: int) -> None:
+    """The user liked or unliked the post: its view (the count) and their liked set go."""
+    await _forget(r, _views([post_id]), _liked(user_id))
 
 
-async def _forget(r: aioredis.Redis, keys: list[str], gen_of: str | None = None) -> None:
-    """Move each entry's generation on, then delete it (a fill in between is refused)."""
-    if not keys:
-        return
-    try:
-        async with r.pipeline(transaction=False) as pipe:
-            for key in [gen_of] if gen_of else keys:
-                pipe.incr(gen_key(key))
-                pipe.expire(gen_key(key), GEN_TTL)
-            pipe.delete(*keys)
-            await pipe.execute()
-    except redis.RedisError as error:  # the entries expire within TTL
-        log.warning("event=post_cache_forget_failed keys=%s error=%r", keys[:5], error)
+async def forget_account(r: aioredis.Redis, user_id: int, post_ids: list[int]) -> None:
+    """An account is gone: its card, its liked set, and the posts it wrote or changed."""
+    await _forget(r, _views(post_ids), _card(user_id), _liked(user_id))
 
 
 def forget_posts_now(r: redis.Redis, post_ids: list[int]) -> None:
     """`forget_posts` for jobs (blocking client)."""
     with r.pipeline(transaction=False) as pipe:
-        for key in (view_key(i) for i in post_ids):
-            pipe.incr(gen_key(key))
-            pipe.expire(gen_key(key), GEN_TTL)
-            pipe.delete(key)
+        _queue_forget(pipe, *_views(post_ids))
         pipe.execute()
+
+
+# An entry to forget: its keys, and the key whose generation guards them (None: each its own).
+Entry = tuple[list[str], str | None]
+
+
+def _views(post_ids: list[int]) -> Entry:
+    return [view_key(i) for i in post_ids], None
+
+
+def _card(user_id: int) -> Entry:
+    return [card_key(user_id)], None
+
+
+def _liked(user_id: int) -> Entry:
+    return [liked_key(user_id), liked_floor_key(user_id)], liked_key(user_id)
+
+
+async def _forget(r: aioredis.Redis, *entries: Entry) -> None:
+    """Forget the entries in one round trip; with Redis down they expire within TTL."""
+    try:
+        async with r.pipeline(transaction=False) as pipe:
+            for keys, gen_of in entries:
+                _queue_forget(pipe, keys, gen_of)
+            await pipe.execute()
+    except redis.RedisError as error:
+        log.warning("event=post_cache_forget_failed error=%r", error)
+
+
+def _queue_forget(pipe, keys: list[str], gen_of: str | None = None) -> None:
+    """Move each entry's generation on, then delete it (a fill in between is refused)."""
+    if not keys:
+        return
+    for key in [gen_of] if gen_of else keys:
+        pipe.incr(gen_key(key))
+        pipe.expire(gen_key(key), GEN_TTL)
+    pipe.delete(*keys)

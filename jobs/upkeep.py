@@ -11,7 +11,7 @@ import time
 import redis
 
 from flock.settings import Settings
-from graph.db import SyncGraph
+from graph.db import GRAPH_ERRORS, SyncGraph
 from jobs import media, pending
 
 log = logging.getLogger("flock.jobs.upkeep")
@@ -32,7 +32,7 @@ def _upkeep_forever(settings: Settings) -> None:
     graph = SyncGraph(settings)
     next_prune = time.monotonic()
     while True:
-        _quietly("relay", lambda: pending.relay_pending_jobs(settings))
+        _quietly("relay", lambda: pending.relay_pending_jobs(settings, graph))
         if time.monotonic() >= next_prune:
             next_prune = time.monotonic() + PRUNE_EVERY
             _quietly("prune", lambda: media.prune_unattached(settings, graph, STRAY_UPLOAD_AGE))
@@ -45,5 +45,5 @@ def _quietly(task: str, run) -> None:
         done = run()
         if done:
             log.info("event=upkeep_done task=%s count=%d", task, done)
-    except (redis.RedisError, *pending.GRAPH_ERRORS, OSError) as error:
+    except (redis.RedisError, *GRAPH_ERRORS, OSError) as error:
         log.warning("event=upkeep_failed task=%s error=%r", task, error)

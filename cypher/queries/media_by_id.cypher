@@ -1,3 +1,3 @@
-// One image's stored facts (for serving it and making its served versions).
+// Whether an image exists (its post or account may have been deleted since it was linked).
 MATCH (m:Media {id: $id})
-RETURN m.content_type AS content_type, coalesce(m.ready, false) AS ready
+RETURN m.id AS id

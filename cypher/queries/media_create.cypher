@@ -2,7 +2,7 @@
 MATCH (owner:User {id: $owner_id})
 CREATE (owner)-[:UPLOADED]->(m:Media {
   id: $id, content_type: $content_type, width: $width, height: $height, size: $size,
-  created_at: $now, ready: false
+  created_at: $now
 })
 RETURN m {
   id: toString(m.id), .content_type, .width, .height,
