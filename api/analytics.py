@@ -9,8 +9,8 @@ from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
 from api.bearer import token_required
-from flock.backends import backends
 from graph import analytics
+from graph.backends import backends
 from graph.errors import Forbidden
 
 blueprint = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")

@@ -8,8 +8,8 @@ from quart_schema import validate_request, validate_response
 from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
-from flock.backends import backends
 from graph import accounts, refresh_tokens
+from graph.backends import backends
 
 blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
 

@@ -7,7 +7,7 @@ from functools import wraps
 from quart import g, request
 
 from api.tokens import AccessClaims, verify_access_token
-from flock.backends import backends
+from graph.backends import backends
 from graph.errors import Unauthorized
 
 

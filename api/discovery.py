@@ -8,8 +8,8 @@ from quart_schema import validate_querystring, validate_response
 
 from api.bearer import token_required
 from api.schemas import Suggestions, Trends
-from flock.backends import backends
 from graph import discovery
+from graph.backends import backends
 
 blueprint = Blueprint("api_discovery", __name__, url_prefix="/api")
 

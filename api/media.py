@@ -7,10 +7,10 @@ from quart_schema import hide, validate_response
 
 from api.bearer import token_required
 from api.schemas import MediaItem
-from flock.backends import backends
 from graph import media
+from graph.backends import backends
 from graph.errors import Invalid
-from jobs import media as media_jobs
+from jobs.stores.media import served_content_type
 
 blueprint = Blueprint("api_media", __name__)
 
@@ -35,7 +35,7 @@ async def serve(media_id: int, variant: str):
     """The image (at most 2048 px a side) or its thumbnail (600 px): upright JPEG (GIF for an
     animated GIF) without metadata. The upload itself is kept but never served."""
     data = await media.read_media(backends(), media_id, variant)
-    response = Response(data, content_type=media_jobs.served_content_type(data))
+    response = Response(data, content_type=served_content_type(data))
     response.headers["Cache-Control"] = "public, max-age=86400"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

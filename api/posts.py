@@ -11,8 +11,8 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 from api.bearer import token_optional, token_required
 from api.pagination import PageQuery, decode_cursor, encode_cursor, page
 from api.schemas import History, LikeState, NewPost, Post, PostPage, PostText, Thread, UserPage
-from flock.backends import backends
 from graph import likes, posts
+from graph.backends import backends
 
 blueprint = Blueprint("api_posts", __name__, url_prefix="/api")
 

@@ -10,6 +10,7 @@ from quart import Response, json
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import DomainError
+from graph.requests import field_errors
 
 PROBLEM_TYPE_BASE = "https://flock.dev/problems/"
 
@@ -50,20 +51,6 @@ def http_exception_response(error: HTTPException) -> Response:
         413: "The request body is too large.",
     }.get(error.code or 500, error.description or "")
     return problem_response(error.code or 500, detail)
-
-
-def field_errors(error: ValidationError) -> dict[str, list[str]]:
-    """Pydantic's errors by field name, with messages fit to show a person."""
-    errors: dict[str, list[str]] = {}
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "body"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "Unknown field."
-        elif item["type"] == "missing":
-            message = "This field is required."
-        errors.setdefault(field, []).append(message)
-    return errors
 
 
 def validation_problem(error: Exception) -> Response:

@@ -1,68 +1,23 @@
-"""The models that validate request bodies (API and web forms alike) and document responses.
+"""The models that validate the API's own request bodies and document its responses.
 
-`/api/openapi.json` is generated from these same classes by quart-schema.
+`/api/openapi.json` is generated from these classes by quart-schema. The request models the web
+forms share (sign-up, profile, post text) live in graph/requests.py.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from pydantic import BaseModel, Field, field_validator
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
-from pydantic_core import PydanticCustomError
-
-from graph.passwords import is_common_password
-
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,15}$")
-TWEET_MAX_CHARS = 280
-
-
-def invalid(message: str) -> PydanticCustomError:
-    """A validation error whose message is shown to the user as it is."""
-    return PydanticCustomError("invalid", message)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-class Strict(BaseModel):
-    """Unknown fields are errors, so a typo in a field name never passes silently."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
-
+from graph.requests import (  # noqa: F401 - shared with the web forms, documented here too
+    DeleteAccountRequest,
+    PostText,
+    ProfilePatch,
+    SignupRequest,
+    Strict,
+    invalid,
+)
 
 # ----------------------------------------------------------------------------- accounts
-
-
-class SignupRequest(Strict):
-    username: str = Field(description="3 to 15 letters, digits or _; unique without case")
-    email: EmailStr
-    password: str = Field(description="10 to 128 characters, not a common password")
-    display_name: str | None = Field(default=None, description="At most 50 characters")
-
-    @field_validator("username")
-    @classmethod
-    def username_shape(cls, value: str) -> str:
-        if not USERNAME_PATTERN.fullmatch(value):
-            raise invalid("Use 3 to 15 letters, digits or underscores.")
-        return value
-
-    @field_validator("password")
-    @classmethod
-    def password_strength(cls, value: str) -> str:
-        if len(value) < 10:
-            raise invalid("Use at least 10 characters.")
-        if len(value) > 128:
-            raise invalid("Use at most 128 characters.")
-        if is_common_password(value):
-            raise invalid("This password is too common; choose another.")
-        return value
-
-    @field_validator("display_name")
-    @classmethod
-    def display_name_length(cls, value: str | None) -> str | None:
-        return _bounded_text(value, 50)
 
 
 class TokenRequest(Strict):
@@ -76,40 +31,6 @@ class RefreshRequest(Strict):
 
 class LogoutRequest(Strict):
     refresh_token: str | None = None
-
-
-class ProfilePatch(Strict):
-    display_name: str | None = None
-    bio: str | None = None
-    location: str | None = None
-    website: str | None = None
-
-    @field_validator("display_name")
-    @classmethod
-    def display_name_length(cls, value: str | None) -> str | None:
-        return _bounded_text(value, 50)
-
-    @field_validator("bio")
-    @classmethod
-    def bio_length(cls, value: str | None) -> str | None:
-        return _bounded_text(value, 160)
-
-    @field_validator("location")
-    @classmethod
-    def location_length(cls, value: str | None) -> str | None:
-        return _bounded_text(value, 30)
-
-    @field_validator("website")
-    @classmethod
-    def website_url(cls, value: str | None) -> str | None:
-        value = _bounded_text(value, 100)
-        if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, re.IGNORECASE):
-            raise invalid("Use a full http:// or https:// address.")
-        return value
-
-
-class DeleteAccountRequest(Strict):
-    password: str
 
 
 class TokenPair(BaseModel):
@@ -138,20 +59,6 @@ class Me(PublicUser):
 
 
 # ----------------------------------------------------------------------------- posts
-
-
-class PostText(Strict):
-    text: str = Field(description="1 to 280 characters after Unicode NFC normalisation")
-
-    @field_validator("text")
-    @classmethod
-    def text_shape(cls, value: str) -> str:
-        value = nfc(value)
-        if not value.strip():
-            raise invalid("Write something first.")
-        if len(value) > TWEET_MAX_CHARS:
-            raise invalid(f"Use at most {TWEET_MAX_CHARS} characters ({len(value)} now).")
-        return value
 
 
 class NewPost(PostText):
@@ -274,15 +181,3 @@ class SearchResults(BaseModel):
     found: int = Field(description="How many documents matched (posts: ranked up to 250)")
     page: int
     next_page: int | None
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _bounded_text(value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    value = nfc(value).strip()
-    if len(value) > limit:
-        raise invalid(f"Use at most {limit} characters.")
-    return value

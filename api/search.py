@@ -10,8 +10,8 @@ from quart_schema import validate_querystring, validate_response
 
 from api.bearer import token_optional
 from api.schemas import SearchResults
-from flock.backends import backends
 from graph import search
+from graph.backends import backends
 
 blueprint = Blueprint("api_search", __name__, url_prefix="/api")
 

@@ -9,8 +9,8 @@ from quart_schema import validate_querystring, validate_response
 from api.bearer import token_required
 from api.pagination import IdPageQuery, decode_cursor, encode_cursor, page
 from api.schemas import PostPage
-from flock.backends import backends
 from graph import timelines
+from graph.backends import backends
 
 blueprint = Blueprint("api_timeline", __name__, url_prefix="/api")
 

@@ -16,8 +16,8 @@ from api.schemas import (
     PublicUser,
     UserPage,
 )
-from flock.backends import backends
 from graph import accounts, follows, posts
+from graph.backends import backends
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api/users")
 

@@ -30,6 +30,10 @@ from flock.stack.stack import Stack
 from graph.db import SyncGraph
 from graph.ids import new_id
 from graph.seed import read_edges, seed_social_graph
+from jobs.queue import sync_redis
+from jobs.stores.feeds import SENTINEL, feed_key
+from jobs.tasks.context import WorkerContext
+from jobs.tasks.feeds import rebuild_feeds
 
 
 def main() -> None:
@@ -54,9 +58,7 @@ def main() -> None:
 
 
 def run(stack: Stack, settings: Settings, args: argparse.Namespace) -> None:
-    from jobs.feeds import regenerate_feed
-
-    graph = SyncGraph(settings)
+    graph = SyncGraph(settings, long=True)
     base = f"http://{settings.host}:{settings.port}"
     rds = redis.Redis.from_url(settings.redis_url)
     print(f"seeding {args.dataset.name}...", flush=True)
@@ -66,8 +68,8 @@ def run(stack: Stack, settings: Settings, args: argparse.Namespace) -> None:
     user_ids = list(ids.values())
     tokens = {u: issue_access_token(settings.replace(access_token_ttl=3600), u) for u in user_ids}
     print(f"building {len(user_ids)} feeds...", flush=True)
-    for user_id in user_ids:
-        regenerate_feed(user_id)
+    context = WorkerContext(settings, graph, sync_redis(settings.redis_url))
+    rebuild_feeds(context, None, lambda _: None)
     rng = random.Random(1)
 
     def timeline_request():
@@ -134,8 +136,6 @@ return n
 
 def fan_out_lags(graph, rds, settings, base, args) -> dict:
     """Seconds from POST /api/tweets returning to the tweet being in every follower's feed."""
-    from jobs.feeds import SENTINEL, feed_key
-
     now = time.time()
     author = {"id": new_id(), "username": "fanout_author", "display_name": "Fan-out author"}
     followers = [

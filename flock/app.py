@@ -21,15 +21,15 @@ from api import timeline as api_timeline
 from api import users as api_users
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
-from flock.backends import Backends
 from flock.logs import configure_logging
 from flock.metrics import install_metrics
 from flock.settings import Settings
 from graph import media
+from graph.backends import Backends
 from graph.db import SyncGraph
 from graph.errors import DomainError
 from graph.schema import apply_schema
-from jobs import search_index
+from jobs.stores import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
 
 log = logging.getLogger("flock.app")

@@ -5,13 +5,20 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from dataclasses import fields
 from pathlib import Path
 
 import click
 
 from flock.settings import Settings
 from flock.stack.processes import StackError
+from graph.db import SyncGraph
+from graph.schema import apply_schema
+from graph.seed import read_edges, seed_social_graph
+from jobs.queue import sync_redis
+from jobs.stores import media as media_store
+from jobs.stores import search_index
+from jobs.tasks import feeds as feed_tasks
+from jobs.tasks.context import WorkerContext
 
 
 @click.group()
@@ -115,14 +122,8 @@ def schema() -> None:
 @schema.command("apply")
 def schema_apply() -> None:
     """Create missing constraints and indexes; running it twice changes nothing."""
-    from graph.db import SyncGraph
-    from graph.schema import apply_schema
-
-    graph = SyncGraph(_settings())
-    try:
+    with SyncGraph(_settings(), long=True) as graph:
         created = apply_schema(graph)
-    finally:
-        graph.close()
     click.echo(f"schema applied: {created} created")
 
 
@@ -135,12 +136,8 @@ def timelines() -> None:
 @click.option("--user", "username", default=None, help="Only this user's feed.")
 def timelines_rebuild(username: str | None) -> None:
     """Rebuild feeds from Cypher: one user's, or everyone's."""
-    from graph.db import SyncGraph
-    from jobs.feeds import rebuild_feeds
-
     settings = _settings()
-    graph = SyncGraph(settings)
-    try:
+    with SyncGraph(settings, long=True) as graph:
         user_id = None
         if username:
             rows = graph.read("queries/user_id_by_username", username=username)
@@ -149,10 +146,9 @@ def timelines_rebuild(username: str | None) -> None:
                 sys.exit(1)
             user_id = rows[0]["id"]
         total = 1 if user_id else graph.read("queries/user_count")[0]["users"]
+        ctx = WorkerContext(settings, graph, sync_redis(settings.redis_url))
         with click.progressbar(length=total, label="Rebuilding feeds") as bar:
-            done = rebuild_feeds(settings, graph, user_id, bar.update)
-    finally:
-        graph.close()
+            done = feed_tasks.rebuild_feeds(ctx, user_id, bar.update)
     click.echo(f"rebuilt {done} feed(s)")
 
 
@@ -165,19 +161,17 @@ def search() -> None:
 def search_reindex() -> None:
     """Rebuild the posts and users collections from Neo4j into fresh collections, then switch
     the aliases: search keeps answering from the old ones until the new ones are complete."""
-    from graph.db import SyncGraph
-    from jobs.search_index import reindex, reindex_size
-
     settings = _settings()
-    graph = SyncGraph(settings)
-    try:
-        with click.progressbar(length=reindex_size(graph), label="Reindexing") as bar:
-            written = reindex(settings, graph, bar.update)
-    except Exception as error:  # noqa: BLE001 - an operator command: say what failed
-        click.echo(f"flock search reindex: failed, the old index stays in use: {error!r}", err=True)
-        sys.exit(1)
-    finally:
-        graph.close()
+    with SyncGraph(settings, long=True) as graph:
+        try:
+            size = search_index.reindex_size(graph)
+            with click.progressbar(length=size, label="Reindexing") as bar:
+                r = sync_redis(settings.redis_url)
+                written = search_index.reindex(settings, graph, r, bar.update)
+        except Exception as error:  # noqa: BLE001 - an operator command: say what failed
+            message = f"flock search reindex: failed, the old index stays in use: {error!r}"
+            click.echo(message, err=True)
+            sys.exit(1)
     click.echo(", ".join(f"{count} {alias}" for alias, count in written.items()) + " indexed")
 
 
@@ -189,17 +183,11 @@ def media() -> None:
 @media.command("rebuild")
 def media_rebuild() -> None:
     """Re-render every image's served versions (large and thumbnail) from its original."""
-    from graph.db import SyncGraph
-    from jobs.media import rebuild_served_versions
-
     settings = _settings()
-    graph = SyncGraph(settings)
-    try:
+    with SyncGraph(settings, long=True) as graph:
         total = graph.read("queries/media_count")[0]["images"]
         with click.progressbar(length=total, label="Rendering") as bar:
-            rendered, missing = rebuild_served_versions(settings, graph, bar.update)
-    finally:
-        graph.close()
+            rendered, missing = media_store.rebuild_served_versions(settings, graph, bar.update)
     click.echo(
         f"{rendered} image(s) rendered" + (f", {missing} original(s) missing" if missing else "")
     )
@@ -209,15 +197,9 @@ def media_rebuild() -> None:
 @click.option("--older-than-hours", default=24.0, show_default=True)
 def media_prune(older_than_hours: float) -> None:
     """Delete uploads that were never attached to a post."""
-    from graph.db import SyncGraph
-    from jobs.media import prune_unattached
-
     settings = _settings()
-    graph = SyncGraph(settings)
-    try:
-        pruned = prune_unattached(settings, graph, older_than_hours * 3600)
-    finally:
-        graph.close()
+    with SyncGraph(settings, long=True) as graph:
+        pruned = media_store.prune_unattached(settings, graph, older_than_hours * 3600)
     click.echo(f"{pruned} unattached upload(s) deleted")
 
 
@@ -227,19 +209,13 @@ def media_prune(older_than_hours: float) -> None:
 @click.option("--password", default="seeded-password-1", show_default=True)
 def seed(edges: Path, tweets_per_user: int, password: str) -> None:
     """Load a social graph (one `src dst` edge a line) as users, mutual follows and tweets."""
-    from graph.db import SyncGraph
-    from graph.seed import read_edges, seed_social_graph
-
     pairs = read_edges(edges)
     users = len({i for pair in pairs for i in pair})
-    graph = SyncGraph(_settings())
-    try:
+    with SyncGraph(_settings(), long=True) as graph:
         with click.progressbar(
             length=users + 2 * len(pairs) + users * tweets_per_user, label="Seeding"
         ) as bar:
             seed_social_graph(graph, pairs, tweets_per_user, password, bar.update)
-    finally:
-        graph.close()
     click.echo(
         f"seeded {users} users, {2 * len(pairs)} follows, {users * tweets_per_user} tweets "
         f"(password for every seeded user: {password}); "
@@ -344,13 +320,8 @@ def users_revoke(username: str, role: str) -> None:
 
 
 def _change_role(query: str, username: str, role: str) -> None:
-    from graph.db import SyncGraph
-
-    graph = SyncGraph(_settings())
-    try:
+    with SyncGraph(_settings()) as graph:
         rows = graph.write(query, username=username, role=role)
-    finally:
-        graph.close()
     if not rows:
         click.echo(f"flock users: no user is called @{username}", err=True)
         sys.exit(1)
@@ -361,11 +332,11 @@ def _change_role(query: str, username: str, role: str) -> None:
 def show_settings() -> None:
     """Print the settings in force (secrets masked)."""
     settings = _settings()
-    for field in fields(settings):
-        value = getattr(settings, field.name)
-        if any(word in field.name for word in ("password", "secret", "api_key")) and value:
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if any(word in name for word in ("password", "secret", "api_key")) and value:
             value = "********"
-        click.echo(f"FLOCK_{field.name.upper()}={value}")
+        click.echo(f"FLOCK_{name.upper()}={value}")
 
 
 def _stop_on_sigterm(*_: object) -> None:

@@ -6,7 +6,7 @@ import asyncio
 
 from quart import Blueprint
 
-from flock.backends import backends
+from graph.backends import backends
 from jobs.worker import live_workers
 
 blueprint = Blueprint("health", __name__)

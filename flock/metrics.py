@@ -15,8 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 from quart import Blueprint, Quart, Response, g, request
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
-from flock.backends import backends
-from jobs.queues import default_queue
+from graph.backends import backends
+from jobs.queue import default_queue
 
 blueprint = Blueprint("metrics", __name__)
 
@@ -30,14 +30,6 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 QUEUE = Gauge("flock_jobs", "RQ jobs of the default queue by state", ["state"])
-TIMELINE_READS = Counter(
-    "flock_timeline_reads_total", "Home-timeline pages by the path that served them", ["path"]
-)
-POST_CACHE = Counter(
-    "flock_post_cache_lookups_total",
-    "Entries of the Redis post copy looked up for a page (view, card, liked set)",
-    ["entry", "result"],
-)
 
 
 def install_metrics(app: Quart) -> None:

@@ -1,25 +1,35 @@
-"""Every address, secret and limit Flock uses, read once from `FLOCK_*` environment variables.
+"""Every address, secret and limit Flock uses, read once from `FLOCK_*` environment variables
+(pydantic-settings: `FLOCK_POSTS_PER_HOUR=100` sets `posts_per_hour`).
 
 The table in README.md lists each variable; `flock settings` prints the values in force.
 Secrets left empty are generated once and kept under the var directory, so a restart keeps
-sessions and the Neo4j password.
+sessions and the Neo4j password. This module imports nothing of the app: everything else may
+import it.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "FLOCK_"
+# Set while `from_env(environ)` builds settings from a given mapping instead of the process's.
+_GIVEN_ENVIRONMENT: ContextVar[bool] = ContextVar("given_environment", default=False)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
     """The settings in force; build with `Settings.from_env()`."""
 
-    var_dir: Path
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="ignore")
+
+    var_dir: Path = REPO_ROOT / "var"
     host: str = "127.0.0.1"
     port: int = 8000
     web_workers: int = 1
@@ -33,6 +43,7 @@ class Settings:
     neo4j_heap: str = "512m"
     neo4j_pagecache: str = "256m"
     neo4j_query_timeout: float = 10.0
+    neo4j_long_query_timeout: float = 600.0  # migration, seeding, rebuilds
 
     redis_url: str = ""  # empty: `flock run` starts an embedded redis-server
     redis_port: int = 6379  # the embedded server's port
@@ -66,21 +77,47 @@ class Settings:
     s3_bucket: str = "flock-media"
     s3_endpoint_url: str = ""
 
+    @field_validator("var_dir")
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Read `FLOCK_<FIELD>` for every field; unknown or malformed values fail loudly."""
-        env = os.environ if environ is None else environ
-        var_dir = Path(env.get("FLOCK_VAR_DIR", str(REPO_ROOT / "var"))).resolve()
-        values: dict[str, object] = {"var_dir": var_dir}
-        for field in fields(cls):
-            if field.name == "var_dir":
-                continue
-            raw = env.get(f"FLOCK_{field.name.upper()}")
-            if raw is None:
-                continue
-            values[field.name] = _parse(field.name, raw, type(getattr(_DEFAULTS, field.name)))
-        settings = cls(**values)  # type: ignore[arg-type]
+    def absolute_var_dir(cls, value: Path) -> Path:
+        return value.resolve()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Only the variables (no .env file, no secrets dir); only the given ones in from_env."""
+        return (init_settings,) if _GIVEN_ENVIRONMENT.get() else (init_settings, env_settings)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings from the process environment, or from `environ` alone when given;
+        malformed values fail loudly. Empty secrets are filled from files under var/."""
+        try:
+            settings = cls._read(environ)
+        except ValidationError as error:
+            raise ValueError("; ".join(_plain(item) for item in error.errors())) from None
         return settings.with_generated_secrets()
+
+    @classmethod
+    def _read(cls, environ: Mapping[str, str] | None) -> Settings:
+        if environ is None:
+            return cls()
+        known = {
+            key[len(PREFIX) :].lower(): value
+            for key, value in environ.items()
+            if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in cls.model_fields
+        }
+        token = _GIVEN_ENVIRONMENT.set(True)
+        try:
+            return cls(**known)
+        finally:
+            _GIVEN_ENVIRONMENT.reset(token)
 
     def with_generated_secrets(self) -> Settings:
         """Fill empty secrets from files under var/, creating them on first use."""
@@ -94,17 +131,19 @@ class Settings:
         return self.replace(**updates) if updates else self
 
     def replace(self, **changes: object) -> Settings:
-        """A copy with some fields changed."""
-        current = {f.name: getattr(self, f.name) for f in fields(self)}
-        current.update(changes)
-        return Settings(**current)  # type: ignore[arg-type]
+        """A copy with some fields changed (validated like the environment's values)."""
+        token = _GIVEN_ENVIRONMENT.set(True)
+        try:
+            return type(self)(**{**self.model_dump(), **changes})
+        finally:
+            _GIVEN_ENVIRONMENT.reset(token)
 
     def as_env(self) -> dict[str, str]:
         """These settings as `FLOCK_*` variables, to hand to a child process."""
         env = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            env[f"FLOCK_{field.name.upper()}"] = (
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            env[f"{PREFIX}{name.upper()}"] = (
                 ("1" if value else "0") if isinstance(value, bool) else str(value)
             )
         return env
@@ -114,19 +153,15 @@ class Settings:
         return Path(self.media_dir) if self.media_dir else self.var_dir / "media"
 
 
-def _parse(name: str, raw: str, kind: type) -> object:
-    if kind is bool:
-        if raw.lower() in {"1", "true", "yes", "on"}:
-            return True
-        if raw.lower() in {"0", "false", "no", "off", ""}:
-            return False
-        raise ValueError(f"FLOCK_{name.upper()}={raw!r} is not a boolean (use 1 or 0)")
-    if kind in (int, float):
-        try:
-            return kind(raw)
-        except ValueError:
-            raise ValueError(f"FLOCK_{name.upper()}={raw!r} is not a number") from None
-    return raw
+def _plain(error: dict) -> str:
+    """One validation error as the variable's name, its value and what is wrong with it."""
+    name = f"{PREFIX}{str(error['loc'][0]).upper()}" if error["loc"] else "settings"
+    given = f"{name}={error['input']!r}"
+    if error["type"] in ("int_parsing", "float_parsing", "int_from_float"):
+        return f"{given} is not a number"
+    if error["type"] == "bool_parsing":
+        return f"{given} is not a boolean (use 1 or 0)"
+    return f"{given}: {error['msg']}"
 
 
 def _kept_secret(path: Path) -> str:
@@ -142,6 +177,3 @@ def _kept_secret(path: Path) -> str:
     with os.fdopen(fd, "w") as out:
         out.write(value)
     return value
-
-
-_DEFAULTS = Settings(var_dir=REPO_ROOT / "var")

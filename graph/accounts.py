@@ -7,15 +7,13 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from api.schemas import ProfilePatch, SignupRequest
-from flock import ratelimit
-from flock.backends import Backends
+from graph import ratelimits
+from graph.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password, needs_rehash, verify_password
-from jobs import feeds, post_cache, search_index
-from jobs import media as media_jobs
-from jobs.queues import enqueue_async
+from graph.requests import ProfilePatch, SignupRequest
+from jobs import events
 
 LOGIN_FAILED = "Wrong username, email or password."
 LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
@@ -39,33 +37,34 @@ async def sign_up(b: Backends, form: SignupRequest) -> int:
             f"That {field} is already taken.",
             errors={field: [f"That {field} is already taken."]},
         ) from None
-    await search_index.user_changed(b.settings, rows[0]["id"])
+    await events.signed_up(b, rows[0]["id"])
     return rows[0]["id"]
 
 
 async def log_in(b: Backends, login: str, password: str, client_address: str) -> int:
     """The user id for these credentials, throttled per account and per client address.
 
-    Unknown user and wrong password get the same message, so accounts cannot be enumerated.
+    Each try takes a slot of both counters first, in one atomic step, so N concurrent guesses
+    over a limit of L try exactly L passwords; a success gives its slots back. The account's
+    counter is one whatever name it is reached by (username or email, any case). Unknown user
+    and wrong password get the same message, so accounts cannot be enumerated.
     """
     s = b.settings
-    account_key = f"throttle:login:account:{login.lower()}"
+    row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
+    account = str(row["id"]) if row else login.lower()
+    account_key = f"throttle:login:account:{account}"
     address_key = f"throttle:login:address:{client_address}"
-    keys = [account_key, address_key]
-    wait = max(
-        await ratelimit.retry_after(b.redis, [account_key], s.login_max_attempts),
-        await ratelimit.retry_after(b.redis, [address_key], s.login_max_attempts_per_address),
-    )
+    limits = {account_key: s.login_max_attempts, address_key: s.login_max_attempts_per_address}
+    wait = await ratelimits.take(b.redis, limits, s.login_window_seconds)
     if wait:
         raise TooManyRequests(
             f"Too many failed log-ins. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
-    row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
     if not verify_password(row["password_hash"] if row else None, password):
-        await ratelimit.count(b.redis, keys, s.login_window_seconds)
         raise Unauthorized(LOGIN_FAILED)
-    await ratelimit.reset(b.redis, [account_key])
+    await ratelimits.reset(b.redis, [account_key])
+    await ratelimits.give_back(b.redis, [address_key])
     if needs_rehash(row["password_hash"]):
         await b.graph.write(
             "queries/user_set_password_hash", id=row["id"], password_hash=hash_password(password)
@@ -110,8 +109,7 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
         rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
         if not rows:
             raise Unauthorized("This account no longer exists.")
-        await post_cache.forget_card(b.redis, user_id)  # the display name on their posts
-        await search_index.user_changed(b.settings, user_id)
+        await events.profile_changed(b, user_id)
     return await my_profile(b, user_id)
 
 
@@ -124,15 +122,16 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
         raise Unauthorized(
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )
-    rows = await b.graph.write("queries/user_delete", id=user_id, now=time.time())
-    if not rows:
+    row = await b.graph.write_one("queries/user_delete", id=user_id, now=time.time())
+    if row is None:
         return []
-    post_ids = rows[0]["post_ids"]
-    await post_cache.forget_account(b.redis, user_id, post_ids + rows[0]["touched_post_ids"])
-    await enqueue_async(b.settings, feeds.remove_posts, post_ids, user_id)
-    if rows[0]["media_ids"]:
-        await enqueue_async(b.settings, media_jobs.delete_media_objects, rows[0]["media_ids"])
-    await search_index.account_deleted(
-        b.settings, user_id, post_ids + rows[0]["touched_post_ids"], rows[0]["followed_ids"]
+    await events.account_deleted(
+        b,
+        user_id,
+        post_ids=row["post_ids"],
+        touched_post_ids=row["touched_post_ids"],
+        followed_ids=row["followed_ids"],
+        follower_ids=row["follower_ids"],
+        media_ids=row["media_ids"],
     )
-    return post_ids
+    return row["post_ids"]

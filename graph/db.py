@@ -1,6 +1,7 @@
 """The connection to Neo4j. Every statement is a named file under `cypher/`, sent with parameters.
 
-`Graph` is the async handle the app uses; `SyncGraph` is the same for RQ jobs and the CLI.
+`Graph` is the async handle the app uses; `SyncGraph` is the same for RQ tasks and the CLI.
+This module and `cypher/` are the only code that sends Cypher.
 """
 
 from __future__ import annotations
@@ -66,16 +67,26 @@ class Graph:
 
 
 class SyncGraph:
-    """The same as `Graph`, blocking: for RQ jobs and command-line tools."""
+    """The same as `Graph`, blocking: for RQ tasks and command-line tools. A context manager
+    (`with SyncGraph(settings, long=True) as graph:`) that closes its driver on the way out.
 
-    def __init__(self, settings: Settings):
+    `long`: statements may run for FLOCK_NEO4J_LONG_QUERY_TIMEOUT (migration, seeding,
+    rebuilds) instead of the request-sized FLOCK_NEO4J_QUERY_TIMEOUT."""
+
+    def __init__(self, settings: Settings, *, long: bool = False):
         self.driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             notifications_min_severity="OFF",
         )
         self.database = settings.neo4j_database
-        self.timeout = settings.neo4j_query_timeout
+        self.timeout = settings.neo4j_long_query_timeout if long else settings.neo4j_query_timeout
+
+    def __enter__(self) -> SyncGraph:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(name, params, RoutingControl.READ)

@@ -9,9 +9,8 @@ from typing import Any
 
 import redis
 
-from flock.backends import Backends
-from jobs import suggestions as cache
-from jobs.queues import enqueue_async
+from graph.backends import Backends
+from jobs.stores import suggestions as cache
 
 log = logging.getLogger("flock.discovery")
 
@@ -43,11 +42,6 @@ async def who_to_follow(b: Backends, user_id: int, limit: int) -> list[dict[str,
         }
         for user in users[:limit]
     ]
-
-
-async def follows_changed(b: Backends, user_id: int) -> None:
-    """Queue a fresh who-to-follow list for a user whose follows just changed."""
-    await enqueue_async(b.settings, cache.refresh_suggestions, user_id)
 
 
 async def trends(b: Backends, limit: int) -> list[dict[str, Any]]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flock import ratelimit
-from flock.backends import Backends
-from graph import accounts, discovery
+from graph import accounts, ratelimits
+from graph.backends import Backends
 from graph.errors import Invalid, NotFound
 from graph.likes import user_page
-from jobs import feeds, search_index
+from jobs import events
 
 
 async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
@@ -19,15 +18,12 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     if target_id == user_id:
         raise Invalid("You cannot follow yourself.")
     limit = b.settings.follows_per_hour
-    await ratelimit.throttle(b.redis, f"throttle:follow:{user_id}", limit, 3600, "follows")
+    await ratelimits.throttle(b.redis, f"throttle:follow:{user_id}", limit, 3600, "follows")
     await b.graph.write(
         "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
     )
-    await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
-    await search_index.user_changed(b.settings, target_id)  # their follower count
-    await discovery.follows_changed(b, user_id)
     profile = await accounts.profile(b, username, user_id)
-    await feeds.note_follower_count(b.redis, b.settings, target_id, profile["follower_count"])
+    await events.followed(b, user_id, target_id, profile["follower_count"])
     return profile
 
 
@@ -37,9 +33,7 @@ async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     if target_id == user_id:
         raise Invalid("You cannot unfollow yourself.")
     await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
-    await feeds.rebuild_feed_soon(b.redis, b.settings, user_id)
-    await search_index.user_changed(b.settings, target_id)
-    await discovery.follows_changed(b, user_id)
+    await events.unfollowed(b, user_id, target_id)
     return await accounts.profile(b, username, user_id)
 
 

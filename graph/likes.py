@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flock.backends import Backends
+from graph.backends import Backends
 from graph.errors import NotFound
 from graph.posts import get_post
-from jobs import post_cache, search_index
+from jobs import events
 
 
 async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str, Any]:
@@ -18,8 +18,7 @@ async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[
     )
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
-    await post_cache.forget_like(b.redis, user_id, post_id)
-    await search_index.post_changed(b.settings, post_id)  # its like count
+    await events.liked(b, user_id, post_id)
     return {"liked": True, "like_count": rows[0]["like_count"]}
 
 
@@ -28,8 +27,7 @@ async def unlike_post(b: Backends, user_id: int, kind: str, post_id: int) -> dic
     rows = await b.graph.write("queries/post_unlike", user_id=user_id, id=post_id, kind=kind)
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
-    await post_cache.forget_like(b.redis, user_id, post_id)
-    await search_index.post_changed(b.settings, post_id)
+    await events.unliked(b, user_id, post_id)
     return {"liked": False, "like_count": rows[0]["like_count"]}
 
 

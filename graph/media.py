@@ -2,8 +2,8 @@
 
 The original is checked (it must decode as JPEG, PNG, GIF or WebP, within the size and pixel
 limits), stored as uploaded (never served: it may carry EXIF location), and recorded as a :Media
-node; a job then makes the served versions (see jobs/media.py). A request that comes before the
-job has run makes them itself.
+node; a task then makes the served versions (jobs/stores/media.py). A request that comes before
+the task has run makes them itself.
 """
 
 from __future__ import annotations
@@ -15,21 +15,16 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from flock import ratelimit
-from flock.backends import Backends
-from flock.media_store import media_store
+from graph import ratelimits
+from graph.backends import Backends
 from graph.errors import Invalid, NotFound
 from graph.ids import new_id
-from jobs import media as media_jobs
-from jobs.queues import enqueue_async
+from jobs import events
+from jobs.stores.media import SERVED, media_key, media_store, render_served_versions
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000
 MAX_PER_POST = 4
-
-
-def media_key(media_id: int, variant: str) -> str:
-    return f"media/{media_id}/{variant}"
 
 
 async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any]:
@@ -41,7 +36,7 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
         raise _invalid(f"Images can be at most {limit // (1024 * 1024)} MB.")
     content_type, width, height = await asyncio.to_thread(inspect_image, data)
     key = f"throttle:upload:{owner_id}"
-    await ratelimit.throttle(b.redis, key, b.settings.uploads_per_hour, 3600, "uploads")
+    await ratelimits.throttle(b.redis, key, b.settings.uploads_per_hour, 3600, "uploads")
     media_id = new_id()
     store = media_store(b.settings)
     await asyncio.to_thread(store.put, media_key(media_id, "original"), data, content_type)
@@ -55,7 +50,7 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
         size=len(data),
         now=time.time(),
     )
-    await enqueue_async(b.settings, media_jobs.make_served_versions, media_id)
+    await events.media_uploaded(b, media_id)
     return row["media"]
 
 
@@ -90,12 +85,12 @@ async def check_attachable(b: Backends, owner_id: int, media_ids: list[int]) -> 
 async def read_media(b: Backends, media_id: int, variant: str) -> bytes:
     """A served version ("large" or "thumb") of an image: JPEG, or GIF when animated."""
     row = await b.graph.read_one("queries/media_by_id", id=media_id)
-    if row is None or variant not in media_jobs.SERVED:
+    if row is None or variant not in SERVED:
         raise NotFound("No such image.")
     store = media_store(b.settings)
     data = await asyncio.to_thread(store.get, media_key(media_id, variant))
     if data is None:  # the job has not run yet (or the versions were lost): make them now
-        if await asyncio.to_thread(media_jobs.render_served_versions, store, media_id):
+        if await asyncio.to_thread(render_served_versions, store, media_id):
             data = await asyncio.to_thread(store.get, media_key(media_id, variant))
     if data is None:
         raise NotFound("No such image.")

@@ -9,15 +9,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from flock import ratelimit
-from flock.backends import Backends
-from graph import media
+from graph import media, ratelimits
 from graph import text as post_text
+from graph.backends import Backends
 from graph.errors import Forbidden, NotFound
 from graph.ids import new_id
-from jobs import feeds, post_cache, search_index
-from jobs import media as media_jobs
-from jobs.queues import enqueue_async
+from graph.post_views import hydrate, id_page
+from jobs import events
 
 TWEET, REPLY = "Tweet", "Reply"
 MAX_ID = 2**63 - 1
@@ -39,9 +37,7 @@ async def post_tweet(
         text=text,
         media_ids=list(media_ids),
     )
-    await feeds.push_own_post(b.redis, b.settings, author_id, tweet_id)
-    await enqueue_async(b.settings, feeds.fan_out_post, tweet_id)
-    await search_index.post_changed(b.settings, tweet_id)
+    await events.post_created(b, tweet_id, author_id, parent_id=None)
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -70,22 +66,18 @@ async def reply(
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
-    await post_cache.forget_posts(b.redis, [parent_id])  # its reply count
-    await enqueue_async(b.settings, feeds.fan_out_post, reply_id)
-    await search_index.post_changed(b.settings, reply_id)
-    await search_index.post_changed(b.settings, parent_id)  # its reply count
+    await events.post_created(b, reply_id, author_id, parent_id=parent_id)
     return await get_post(b, REPLY, reply_id, author_id)
 
 
 async def get_post(
     b: Backends, kind: str, post_id: int, viewer_id: int | None, *, with_deleted: bool = False
 ) -> dict[str, Any]:
-    row = await b.graph.read_one(
-        "queries/post_by_id", id=post_id, kind=kind, viewer_id=viewer_id, with_deleted=with_deleted
-    )
-    if row is None:
+    """One post as the viewer sees it; a tombstone only `with_deleted` (its thread's page)."""
+    found = await hydrate(b, viewer_id, [post_id], keep_deleted=with_deleted)
+    if not found or found[0]["kind"] != kind.lower():
         raise NotFound(f"That {kind.lower()} does not exist.")
-    return row["post"]
+    return found[0]
 
 
 async def edit_post(
@@ -103,28 +95,32 @@ async def edit_post(
         text=text,
         **_links(text),
     )
-    await post_cache.forget_posts(b.redis, [post_id])
-    await search_index.post_changed(b.settings, post_id)
+    await events.post_edited(b, post_id)
     return await get_post(b, kind, post_id, user_id)
 
 
 async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> None:
-    """Delete (the author; for a reply also the author of the thread's tweet)."""
+    """Delete, when `may_delete` allows it."""
     access = await _access(b, kind, post_id)
-    allowed = {access["author_id"]}
-    if kind == REPLY:
-        allowed.add(access["root_author_id"])
-    if user_id not in allowed:
+    if not may_delete(user_id, access["author_id"], access["root_author_id"]):
         raise Forbidden(f"You cannot delete this {kind.lower()}.")
     row = await b.graph.write_one("queries/post_delete", id=post_id, now=time.time())
-    if row and row["media_ids"]:
-        await enqueue_async(b.settings, media_jobs.delete_media_objects, row["media_ids"])
-    parent = [access["parent_id"]] if access["parent_id"] is not None else []
-    await post_cache.forget_posts(b.redis, [post_id, *parent])  # the parent's reply count
-    await enqueue_async(b.settings, feeds.remove_post, post_id, access["author_id"])
-    await search_index.post_changed(b.settings, post_id)
-    if access["parent_id"] is not None:
-        await search_index.post_changed(b.settings, access["parent_id"])  # its reply count
+    media_ids = row["media_ids"] if row else []
+    await events.post_deleted(b, post_id, access["author_id"], access["parent_id"], media_ids)
+
+
+def may_delete(user_id: int | None, author_id: int | None, root_author_id: int | None) -> bool:
+    """Who may delete a post: its author, and the author of the tweet at the top of its thread
+    (who keeps their conversation clean). The web shows Delete by the same rule."""
+    return user_id is not None and user_id in (author_id, root_author_id)
+
+
+def may_delete_post(user_id: int | None, post: dict[str, Any]) -> bool:
+    """`may_delete` for a post as pages show it."""
+    if post["deleted"] or post["author"] is None:
+        return False
+    root_author = post.get("root_author_id")
+    return may_delete(user_id, int(post["author"]["id"]), int(root_author) if root_author else None)
 
 
 async def post_history(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
@@ -140,13 +136,10 @@ async def replies_page(
     """Direct replies, oldest first; returns the page and the id to continue after, if any."""
     await get_post(b, kind, post_id, viewer_id, with_deleted=True)
     rows = await b.graph.read(
-        "queries/post_replies_page",
-        id=post_id,
-        after_id=after_id,
-        limit=limit + 1,
-        viewer_id=viewer_id,
+        "queries/post_replies_page", id=post_id, after_id=after_id, limit=limit + 1
     )
-    return id_page(rows, limit)
+    ids, after = id_page([row["id"] for row in rows], limit)
+    return await hydrate(b, viewer_id, ids, keep_deleted=True), after
 
 
 async def thread(
@@ -165,8 +158,8 @@ async def thread(
 
 async def ancestors(b: Backends, post_id: int, viewer_id: int | None) -> list[dict[str, Any]]:
     """The posts a reply answers, from the thread's tweet down to its parent."""
-    rows = await b.graph.read("queries/post_ancestors", id=post_id, viewer_id=viewer_id)
-    return [row["post"] for row in rows]
+    rows = await b.graph.read("queries/post_ancestors", id=post_id)
+    return await hydrate(b, viewer_id, [row["id"] for row in rows], keep_deleted=True)
 
 
 async def user_posts(
@@ -182,15 +175,9 @@ async def user_posts(
         kind=kind,
         max_id=MAX_ID if max_id is None else max_id,
         limit=limit + 1,
-        viewer_id=viewer_id,
     )
-    return id_page(rows, limit)
-
-
-def id_page(rows: list[dict], limit: int) -> tuple[list[dict[str, Any]], int | None]:
-    """Rows fetched with limit + 1: the page, and the last id when there is more to read."""
-    items = [row["post"] for row in rows[:limit]]
-    return items, (int(items[-1]["id"]) if len(rows) > limit else None)
+    ids, next_max_id = id_page([row["id"] for row in rows], limit)
+    return await hydrate(b, viewer_id, ids), next_max_id
 
 
 async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
@@ -202,7 +189,7 @@ async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
 
 async def _throttle_posting(b: Backends, author_id: int) -> None:
     limit = b.settings.posts_per_hour
-    await ratelimit.throttle(b.redis, f"throttle:post:{author_id}", limit, 3600, "posts")
+    await ratelimits.throttle(b.redis, f"throttle:post:{author_id}", limit, 3600, "posts")
 
 
 def _links(text: str) -> dict[str, list[str]]:

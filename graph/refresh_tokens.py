@@ -16,7 +16,7 @@ import secrets
 import time
 import uuid
 
-from flock.backends import Backends
+from graph.backends import Backends
 from graph.errors import Unauthorized
 
 log = logging.getLogger("flock.tokens")

@@ -23,11 +23,11 @@ from typing import Any
 import httpx
 import typesense
 
-from flock.backends import Backends
 from graph import text as post_text
+from graph.backends import Backends
 from graph.errors import Invalid, Unavailable
-from graph.timelines import hydrate
-from jobs import search_index
+from graph.post_views import hydrate
+from jobs.stores import search_index
 
 log = logging.getLogger("flock.search")
 

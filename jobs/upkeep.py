@@ -12,7 +12,8 @@ import redis
 
 from flock.settings import Settings
 from graph.db import GRAPH_ERRORS, SyncGraph
-from jobs import media, pending
+from jobs import queue
+from jobs.stores import media
 
 log = logging.getLogger("flock.jobs.upkeep")
 
@@ -32,7 +33,7 @@ def _upkeep_forever(settings: Settings) -> None:
     graph = SyncGraph(settings)
     next_prune = time.monotonic()
     while True:
-        _quietly("relay", lambda: pending.relay_pending_jobs(settings, graph))
+        _quietly("relay", lambda: queue.relay_pending_jobs(settings, graph))
         if time.monotonic() >= next_prune:
             next_prune = time.monotonic() + PRUNE_EVERY
             _quietly("prune", lambda: media.prune_unattached(settings, graph, STRAY_UPLOAD_AGE))

@@ -12,8 +12,9 @@ from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 
 from flock.settings import Settings
-from jobs import canary, upkeep
-from jobs.queues import QUEUE_NAMES, default_queue, sync_redis
+from jobs import upkeep
+from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
+from jobs.tasks import canary
 
 log = logging.getLogger("flock.worker")
 

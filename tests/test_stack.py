@@ -10,7 +10,7 @@ import uuid
 import typesense
 from neo4j import GraphDatabase
 
-from flock.backends import typesense_client
+from graph.backends import typesense_client
 
 
 def test_healthz_answers(http):

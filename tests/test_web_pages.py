@@ -110,6 +110,26 @@ def test_thread_reply_like_edit_history_delete(visitor):
     assert "An answer from bob" in ada.get(page).text  # replies stay
 
 
+def test_delete_is_offered_to_exactly_those_the_domain_allows(visitor):
+    """The author of a thread's tweet may delete replies in it, and sees Delete on them; the
+    reply's author may too; a third reader may delete neither, and sees no Delete."""
+    owner, guest, reader = visitor(), visitor(), visitor()
+    post_id = owner.tweet("My thread, my rules")
+    answer = guest.post(f"/tweets/{post_id}/replies", {"text": "A guest's reply"})
+    reply_id = re.findall(r'id="post-(\d+)"', answer.text)[-1]
+    delete_link = f'href="/replies/{reply_id}/delete"'
+    assert delete_link in owner.get(f"/tweets/{post_id}").text
+    assert delete_link in guest.get(f"/tweets/{post_id}").text
+    assert delete_link not in reader.get(f"/tweets/{post_id}").text
+    assert f'href="/tweets/{post_id}/delete"' not in guest.get(f"/tweets/{post_id}").text
+    assert reader.post(f"/replies/{reply_id}/delete").status_code == 403
+    gone = owner.post(f"/replies/{reply_id}/delete")
+    assert (
+        gone.status_code == 200
+        and "A guest&#39;s reply" not in owner.get(f"/tweets/{post_id}").text
+    )
+
+
 def test_follow_from_the_profile_then_home_shows_their_tweets(visitor):
     ada, bob = visitor(), visitor()
     post_id = bob.tweet("bob's news")

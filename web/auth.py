@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from quart import Blueprint, redirect, render_template, request, url_for
 
-from api.schemas import SignupRequest
-from flock.backends import backends
 from graph import accounts
+from graph.backends import backends
 from graph.errors import DomainError
+from graph.requests import SignupRequest
 from web.forms import form_data, validate_form
 from web.session import log_in_session, log_out_session, safe_next
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 from quart import request
 
-from api.problems import field_errors
+from graph.requests import field_errors
 
 FORM_ONLY_FIELDS = {"csrf_token", "next"}
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
-from api.pagination import decode_cursor, encode_cursor
-from api.schemas import DeleteAccountRequest, ProfilePatch
-from flock.backends import backends
 from graph import accounts, discovery, follows, posts, timelines
+from graph.backends import backends
+from graph.cursors import decode_cursor, encode_cursor
 from graph.errors import DomainError, NotFound
+from graph.requests import DeleteAccountRequest, ProfilePatch
 from web.forms import form_data, validate_form
 from web.session import is_htmx, log_out_session, login_required, viewer_id
 

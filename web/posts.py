@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from quart import Blueprint, make_response, redirect, render_template, request, url_for
 
-from api.schemas import PostText
-from flock.backends import backends
 from graph import likes, media, posts
+from graph.backends import backends
 from graph.errors import DomainError, Forbidden, Invalid, NotFound
+from graph.requests import PostText
 from web.forms import form_data, validate_form
 from web.session import is_htmx, login_required, safe_next, viewer_id
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from quart import Blueprint, render_template, request, url_for
 
-from flock.backends import backends
 from graph import search as find
+from graph.backends import backends
 from graph.errors import Invalid, Unavailable
 from web.session import is_htmx, viewer_id
 

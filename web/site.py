@@ -8,9 +8,10 @@ import logging
 from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from flock.backends import backends
 from graph import accounts
+from graph.backends import backends
 from graph.errors import DomainError, Unauthorized
+from graph.posts import may_delete_post
 from web import auth, pages, posts, search, social, text
 from web.session import check_csrf, csrf_token, log_out_session, session_user_id
 
@@ -34,6 +35,7 @@ def install_web(app: Quart) -> None:
         app.register_blueprint(blueprint)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["post_url"] = post_url
+    app.jinja_env.globals["may_delete"] = may_delete_post  # the domain's one rule
     app.jinja_env.filters["linkify"] = text.linkify
     app.jinja_env.filters["timeago"] = text.timeago
     app.jinja_env.filters["isotime"] = text.isotime

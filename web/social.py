@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from quart import Blueprint, redirect, render_template, request, url_for
 
-from flock.backends import backends
 from graph import follows
+from graph.backends import backends
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
 blueprint = Blueprint("web_social", __name__)

@@ -1,3 +1,7 @@
+/*
+name: analytics/active_accounts
+:params {days: 30}
+*/
 // Accounts active in the last `days` days (seen, and of those, posting), out of all accounts.
 // params: days=7
 MATCH (u:User)

@@ -1,3 +1,7 @@
+/*
+name: analytics/degree_distribution
+:params {}
+*/
 // Degree distribution: how many accounts have each number of followers (and follow how many).
 // params: (none)
 MATCH (u:User)

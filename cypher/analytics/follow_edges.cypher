@@ -1,3 +1,7 @@
+/*
+name: analytics/follow_edges
+:params {limit: 20}
+*/
 // The follow graph as an edge list (source, target usernames), e.g. for networkx or pandas.
 // params: limit=100000
 MATCH (a:User)-[f:FOLLOWS]->(b:User)

@@ -1,3 +1,7 @@
+/*
+name: analytics/hashtag_engagement_over_time
+:params {hashtag: "flock", days: 30}
+*/
 // Use of #hashtag per day over the last `days` days: posts, distinct authors, likes, replies.
 // params: hashtag, days=30
 MATCH (h:Hashtag {name: toLower($hashtag)})<-[:TAGGED]-(p:Post)

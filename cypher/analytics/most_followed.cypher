@@ -1,3 +1,7 @@
+/*
+name: analytics/most_followed
+:params {limit: 20}
+*/
 // The most-followed accounts, with how many they follow and how many tweets they wrote.
 // params: limit=10
 MATCH (u:User)

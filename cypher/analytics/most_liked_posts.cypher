@@ -1,3 +1,7 @@
+/*
+name: analytics/most_liked_posts
+:params {days: 30, limit: 20}
+*/
 // The most liked tweets and replies of the last `days` days.
 // params: days=7, limit=10
 MATCH (a:User)-[:POSTED]->(p:Post)

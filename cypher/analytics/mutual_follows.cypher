@@ -1,3 +1,7 @@
+/*
+name: analytics/mutual_follows
+:params {username: "ann", limit: 20}
+*/
 // Accounts that follow @username and are followed back, most-followed first.
 // params: username, limit=50
 MATCH (u:User {username_key: toLower($username)})-[:FOLLOWS]->(other:User)-[:FOLLOWS]->(u)

@@ -1,3 +1,7 @@
+/*
+name: analytics/reciprocity
+:params {}
+*/
 // Reciprocity: the share of follows that are returned (1.0: every follow is mutual).
 // params: (none)
 MATCH (a:User)-[:FOLLOWS]->(b:User)

@@ -1,3 +1,7 @@
+/*
+name: analytics/top_hashtags
+:params {days: 30, limit: 20}
+*/
 // The most used hashtags over the last `days` days, with how many accounts used them.
 // params: days=7, limit=20
 MATCH (h:Hashtag)<-[:TAGGED]-(p:Post)<-[:POSTED]-(a:User)

@@ -1,3 +1,7 @@
+/*
+name: analytics/triangles_around_user
+:params {username: "ann"}
+*/
 // Triangles around @username: pairs of its neighbours (follows either way) who are connected
 // themselves, and its local clustering coefficient (triangles / possible pairs).
 // params: username

@@ -1,3 +1,7 @@
+/*
+name: queries/fanout_recipients
+:params {author_id: 1, active_since: 1763596800.0, parent_author_id: 2}
+*/
 // Active followers of an author who should get the post in their feed (streamed to the job in
 // batches). For a reply, only those who follow, or are, the author it answers.
 MATCH (:User {id: $author_id})<-[:FOLLOWS]-(f:User)

@@ -1,3 +1,7 @@
+/*
+name: queries/home_timeline_ids
+:params {viewer_id: 1, max_id: 9223372036854775807, since_id: 0, limit: 20}
+*/
 // The ids of a home timeline, newest first, to (re)build its Redis feed. Same rules as
 // home_timeline, without the hydration.
 MATCH (viewer:User {id: $viewer_id})

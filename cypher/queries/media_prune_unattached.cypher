@@ -1,3 +1,7 @@
+/*
+name: queries/media_prune_unattached
+:params {before: 1764115200.0}
+*/
 // Removes uploads that were never attached to a post and are older than $before (epoch
 // seconds); returns their ids, whose stored bytes are deleted next.
 MATCH (m:Media)

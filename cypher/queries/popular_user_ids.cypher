@@ -1,3 +1,7 @@
+/*
+name: queries/popular_user_ids
+:params {limit: 20}
+*/
 // The most-followed accounts (for people who follow nobody yet, and to fill short lists).
 MATCH (u:User)
 WITH u, COUNT { (u)<-[:FOLLOWS]-() } AS followers

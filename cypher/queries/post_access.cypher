@@ -1,3 +1,7 @@
+/*
+name: queries/post_access
+:params {id: 1, kind: "Tweet"}
+*/
 // Who may change a post: its author, and the author of the tweet at the top of its thread;
 // and the post it answers (whose reply count a deletion changes).
 MATCH (p:Post {id: $id})

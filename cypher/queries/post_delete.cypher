@@ -1,3 +1,7 @@
+/*
+name: queries/post_delete
+:params {id: 1, now: 1764201600.0}
+*/
 // Deletes a post. One that has replies stays as a :Deleted tombstone without text, author,
 // likes, images or history, so its thread stays readable; the rest is removed entirely.
 // Returns the ids of the removed images, whose stored bytes a job then deletes.

@@ -1,3 +1,7 @@
+/*
+name: queries/post_edit
+:params {id: 1, revision_id: 4, now: 1764201600.0, text: "hello #flock @bob", hashtags: ["flock"], mentions: ["bob"]}
+*/
 // Edits a post: the text it replaces is kept as a :Revision; tags and mentions follow the new text.
 MATCH (p:Post {id: $id})
 WHERE NOT p:Deleted

@@ -1,3 +1,7 @@
+/*
+name: queries/post_history
+:params {id: 1, kind: "Tweet"}
+*/
 // A post and its earlier texts, newest first.
 MATCH (p:Post {id: $id})
 WHERE $kind IN labels(p) AND NOT p:Deleted

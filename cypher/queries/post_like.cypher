@@ -1,3 +1,7 @@
+/*
+name: queries/post_like
+:params {user_id: 1, id: 1, kind: "Tweet", now: 1764201600.0}
+*/
 // Likes a post, once. Writing to the post first locks it, so two concurrent likes by one user
 // cannot both create the relationship (MERGE alone does not lock).
 MATCH (u:User {id: $user_id})

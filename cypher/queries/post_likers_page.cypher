@@ -1,3 +1,7 @@
+/*
+name: queries/post_likers_page
+:params {id: 1, after_at: null, after_id: 0, limit: 20, viewer_id: 1}
+*/
 // Who liked a post, most recent first, after the cursor (liked-at time, user id).
 MATCH (p:Post {id: $id})<-[like:LIKES]-(x:User)
 WHERE $after_at IS NULL OR like.at < $after_at OR (like.at = $after_at AND x.id < $after_id)

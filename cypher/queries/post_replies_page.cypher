@@ -1,22 +1,9 @@
-// The direct replies to a post, oldest first, after the cursor's id.
-MATCH (parent:Post {id: $id})<-[:REPLY_TO]-(p:Reply)
+/*
+name: queries/post_replies_page
+:params {id: 1, after_id: 0, limit: 20}
+*/
+// The direct replies to a post, oldest first, after the cursor's id: their ids, tombstones
+// included (the posts are shown through posts_views).
+MATCH (:Post {id: $id})<-[:REPLY_TO]-(p:Reply)
 WHERE p.id > $after_id
-WITH p ORDER BY p.id ASC LIMIT $limit
-OPTIONAL MATCH (viewer:User {id: $viewer_id})
-RETURN p {
-  id: toString(p.id),
-  kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
-  text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
-  media: COLLECT {
-    MATCH (p)-[h:HAS_MEDIA]->(m:Media)
-    RETURN m {id: toString(m.id), .content_type, .width, .height,
-              url: "/media/" + toString(m.id), thumbnail_url: "/media/" + toString(m.id) + "/thumb"}
-    ORDER BY h.position
-  },
-  root_id: toString(coalesce(p.root_id, p.id)),
-  in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
-  author: [(a:User)-[:POSTED]->(p) | a {id: toString(a.id), .username, .display_name}][0],
-  like_count: COUNT { (p)<-[:LIKES]-() },
-  reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
-  liked_by_me: viewer IS NOT NULL AND EXISTS { (viewer)-[:LIKES]->(p) }
-} AS post
+RETURN p.id AS id ORDER BY id ASC LIMIT $limit

@@ -1,3 +1,7 @@
+/*
+name: queries/post_unlike
+:params {id: 1, kind: "Tweet", user_id: 1}
+*/
 // Takes a like back; nothing happens when there was none.
 MATCH (p:Post {id: $id})
 WHERE $kind IN labels(p) AND NOT p:Deleted

@@ -1,14 +1,20 @@
-// What a page shows of each of these posts, for the Redis copy (jobs/post_cache.py): the body,
-// the author's card, the like and reply counts (liked_by_me is the viewer's, kept apart).
-// Deleted posts are not returned. `p.id IN $ids` is one index seek per id.
-MATCH (p:Post)<-[:POSTED]-(a:User)
-WHERE p.id IN $ids AND NOT p:Deleted
+/*
+name: queries/posts_views
+:params {ids: [1, 2]}
+*/
+// What a page shows of each of these posts: the one projection of a post (graph/post_views.py),
+// copied in Redis by jobs/stores/post_cache.py. The body, the author's card, the like and reply
+// counts; liked_by_me is the viewer's, kept apart. A deleted post with replies is a tombstone
+// (no author, no text). `p.id IN $ids` is one index seek per id.
+MATCH (p:Post)
+WHERE p.id IN $ids
+OPTIONAL MATCH (p)<-[:POSTED]-(a:User)
 RETURN p.id AS id, a.id AS author_id,
        a {id: toString(a.id), .username, .display_name} AS author,
        p {
          id: toString(p.id),
          kind: CASE WHEN p:Reply THEN "reply" ELSE "tweet" END,
-         text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: false,
+         text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
          media: COLLECT {
            MATCH (p)-[h:HAS_MEDIA]->(m:Media)
            RETURN m {id: toString(m.id), .content_type, .width, .height,
@@ -17,6 +23,8 @@ RETURN p.id AS id, a.id AS author_id,
            ORDER BY h.position
          },
          root_id: toString(coalesce(p.root_id, p.id)),
+         root_author_id: [(root:Post {id: coalesce(p.root_id, p.id)})<-[:POSTED]-(ra:User)
+                          | toString(ra.id)][0],
          in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
          like_count: COUNT { (p)<-[:LIKES]-() },
          reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted }

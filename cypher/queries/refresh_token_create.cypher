@@ -1,3 +1,7 @@
+/*
+name: queries/refresh_token_create
+:params {user_id: 1, digest: "9f86d081884c7d65", family: "family-1", expires_at: 1766793600.0, now: 1764201600.0}
+*/
 // Stores a new refresh token of a family (by its digest only) and drops the user's expired
 // ones. Returns nothing when the account is gone.
 MATCH (u:User {id: $user_id})

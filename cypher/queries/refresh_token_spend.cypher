@@ -1,3 +1,7 @@
+/*
+name: queries/refresh_token_spend
+:params {digest: "9f86d081884c7d65", now: 1764201600.0}
+*/
 // Spends an unexpired refresh token: its owner, its family, whether the family was revoked,
 // and whether it had been spent before (a reuse). The write lock is taken before spent_at is
 // read, so two uses of one token at once are seen as one use and one reuse.

@@ -1,3 +1,7 @@
+/*
+name: queries/reply_create
+:params {parent_kind: "Tweet", author_id: 1, parent_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: []}
+*/
 // Replies to a tweet or a reply ($parent_kind: "Tweet" or "Reply"); threads nest.
 // root_id is the tweet at the top of the thread; parent_author_id decides whose home
 // timelines show the reply (those who follow, or are, the author it answers).

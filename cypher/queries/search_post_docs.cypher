@@ -1,3 +1,7 @@
+/*
+name: queries/search_post_docs
+:params {ids: [1, 2]}
+*/
 // Search documents for these posts (tweets and replies), as Typesense stores them.
 // Deleted or missing posts are simply absent: the indexer removes their documents.
 UNWIND $ids AS id

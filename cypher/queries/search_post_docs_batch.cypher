@@ -1,3 +1,7 @@
+/*
+name: queries/search_post_docs_batch
+:params {after_id: 0, batch: 1000}
+*/
 // Search documents for every live post, a batch at a time in id order (for a full reindex).
 MATCH (a:User)-[:POSTED]->(p:Post)
 WHERE p.id > $after_id AND NOT p:Deleted

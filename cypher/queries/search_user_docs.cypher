@@ -1,3 +1,7 @@
+/*
+name: queries/search_user_docs
+:params {ids: [1, 2]}
+*/
 // Search documents for these users; deleted or missing users are absent.
 UNWIND $ids AS id
 MATCH (u:User {id: id})

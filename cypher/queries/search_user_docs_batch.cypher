@@ -1,3 +1,7 @@
+/*
+name: queries/search_user_docs_batch
+:params {after_id: 0, batch: 1000}
+*/
 // Search documents for every user, a batch at a time in id order (for a full reindex).
 MATCH (u:User)
 WHERE u.id > $after_id

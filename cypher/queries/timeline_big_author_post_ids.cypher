@@ -1,3 +1,7 @@
+/*
+name: queries/timeline_big_author_post_ids
+:params {author_ids: [2], viewer_id: 1, max_id: 9223372036854775807, since_id: 0, limit: 20}
+*/
 // The newest posts of the big accounts (among $author_ids) that the viewer follows, by the
 // same rules as home_timeline.
 MATCH (viewer:User {id: $viewer_id})-[:FOLLOWS]->(a:User)

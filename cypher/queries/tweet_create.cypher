@@ -1,3 +1,7 @@
+/*
+name: queries/tweet_create
+:params {author_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: []}
+*/
 // Posts a tweet with its hashtags, mentions and images (the author's own uploads, in order).
 MATCH (author:User {id: $author_id})
 CREATE (author)-[:POSTED]->(p:Post:Tweet {id: $id, text: $text, created_at: $now})

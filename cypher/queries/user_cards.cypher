@@ -1,3 +1,7 @@
+/*
+name: queries/user_cards
+:params {ids: [1, 2]}
+*/
 // Authors as a post shows them (for the Redis copy of author cards).
 MATCH (u:User)
 WHERE u.id IN $ids

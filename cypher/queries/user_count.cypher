@@ -1,2 +1,6 @@
+/*
+name: queries/user_count
+:params {}
+*/
 MATCH (u:User)
 RETURN count(u) AS users

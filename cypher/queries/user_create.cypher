@@ -1,3 +1,7 @@
+/*
+name: queries/user_create
+:params {id: 1, username: "ann", email: "ann@example.org", password_hash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", display_name: "Ann", now: 1764201600.0}
+*/
 // Sign-up. The username_key and email_key uniqueness constraints make a duplicate fail.
 CREATE (u:User {
   id: $id, username: $username, username_key: toLower($username),

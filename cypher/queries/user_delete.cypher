@@ -1,6 +1,11 @@
+/*
+name: queries/user_delete
+:params {id: 1, now: 1764201600.0}
+*/
 // Deletes an account with everything it wrote, liked and followed. Its posts go the way
 // post_delete takes them: tombstones where others replied, gone entirely otherwise. Its
-// uploaded images go too (a job deletes their stored bytes), and its refresh tokens.
+// uploaded images go too (a task deletes their stored bytes), and its refresh tokens. Returns
+// the ids the after-effects need, read before anything they depend on is deleted.
 MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
 WITH u, collect(post) AS posts
@@ -9,6 +14,8 @@ WITH u, posts, [p IN posts | p.id] AS post_ids,
      [(u)-[:LIKES]->(liked:Post) | liked.id] +
        [(u)-[:POSTED]->(:Reply)-[:REPLY_TO]->(parent:Post) | parent.id] AS touched_post_ids,
      [(u)-[:FOLLOWS]->(followed:User) | followed.id] AS followed_ids,
+     // read before the follows go: whose feeds hold its posts
+     [(u)<-[:FOLLOWS]-(follower:User) | follower.id] AS follower_ids,
      [(u)-[:UPLOADED]->(image:Media) | image.id] AS media_ids
 CALL (u) {
   MATCH (u)-[:UPLOADED]->(image:Media)
@@ -32,4 +39,4 @@ CALL (posts) {
   DETACH DELETE p
 }
 DETACH DELETE u
-RETURN post_ids, touched_post_ids, followed_ids, media_ids
+RETURN post_ids, touched_post_ids, followed_ids, follower_ids, media_ids

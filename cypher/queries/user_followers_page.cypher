@@ -1,3 +1,7 @@
+/*
+name: queries/user_followers_page
+:params {username: "ann", after_at: null, after_id: 0, limit: 20, viewer_id: 1}
+*/
 // Who follows a user, newest first, after the cursor (followed-at time, user id).
 MATCH (:User {username_key: toLower($username)})<-[follow:FOLLOWS]-(x:User)
 WHERE $after_at IS NULL OR follow.at < $after_at OR (follow.at = $after_at AND x.id < $after_id)

@@ -1,3 +1,7 @@
+/*
+name: queries/user_me
+:params {id: 1}
+*/
 // The signed-in user's own profile: the public fields, counts and the email.
 MATCH (u:User {id: $id})
 RETURN u {

@@ -1,3 +1,7 @@
+/*
+name: queries/user_profile_by_username
+:params {username: "ann", viewer_id: 1}
+*/
 // A profile as anyone sees it, with counts and whether the viewer follows them.
 MATCH (u:User {username_key: toLower($username)})
 OPTIONAL MATCH (viewer:User {id: $viewer_id})

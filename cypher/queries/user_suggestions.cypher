@@ -1,3 +1,7 @@
+/*
+name: queries/user_suggestions
+:params {user_id: 1, limit: 20}
+*/
 // Who to follow, by Adamic-Adar over the follow graph: accounts followed by the accounts the
 // user follows. Each shared connection `friend` adds 1 / log(1 + how many accounts it follows),
 // so a friend who follows few people is a stronger hint than one who follows everybody.

@@ -1,3 +1,7 @@
+/*
+name: queries/users_by_ids
+:params {viewer_id: 1, ids: [1, 2]}
+*/
 // Public profiles for these user ids, in the order given; missing users are left out.
 OPTIONAL MATCH (viewer:User {id: $viewer_id})
 UNWIND range(0, size($ids) - 1) AS position

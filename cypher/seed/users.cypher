@@ -1,3 +1,7 @@
+/*
+name: seed/users
+:params {users: [{id: 1, username: "ann", display_name: "Ann"}], password_hash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", now: 1764201600.0}
+*/
 // Bulk-creates users for a seeded graph (demos, benchmarks); all share one password hash.
 UNWIND $users AS u
 CREATE (:User {

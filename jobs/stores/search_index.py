@@ -6,8 +6,9 @@ and switch the aliases when they are complete: no moment with an empty index. Wh
 runs, `search-reindex:<alias>` in Redis names the collection being filled, and every index job
 writes there too, so changes made during the rebuild are not lost.
 
-Index jobs take ids and re-read the graph: a post or user that is gone has its document removed.
-They can run twice, in any order, and retry with back-off while Typesense is down.
+The index tasks (jobs/tasks/search.py) take ids and re-read the graph: a post or user that is
+gone has its document removed. They can run twice, in any order, and retry with back-off while
+Typesense is down.
 """
 
 from __future__ import annotations
@@ -15,21 +16,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from functools import cache
 
+import redis
 import typesense
-from rq import Retry
 
-from flock.backends import typesense_client
 from flock.settings import Settings
+from graph.backends import typesense_client
 from graph.db import SyncGraph
-from jobs.queues import enqueue_async, sync_redis
 
 log = logging.getLogger("flock.search_index")
 
-# Back-off for index jobs: about nine minutes of retries cover a Typesense restart; a longer
-# outage is repaired by `flock search reindex`.
-RETRY = Retry(max=8, interval=[1, 2, 5, 10, 30, 60, 120, 300])
 BATCH = 1000
 
 POSTS, USERS = "posts", "users"
@@ -93,46 +89,17 @@ def ensure_collections_quietly(settings: Settings) -> None:
         log.warning("event=search_collections_unavailable error=%r", error)
 
 
-# ----------------------------------------------------------------------------- enqueueing (app)
+# ----------------------------------------------------------------------------- documents
 
 
-async def post_changed(settings: Settings, post_id: int) -> None:
-    """Queue a refresh of one post's document (created, edited, liked, replied to, deleted)."""
-    await enqueue_async(settings, index_posts, [post_id], retry=RETRY)
-
-
-async def user_changed(settings: Settings, user_id: int) -> None:
-    """Queue a refresh of one user's document (signed up, profile edited, followed)."""
-    await enqueue_async(settings, index_users, [user_id], retry=RETRY)
-
-
-async def account_deleted(
-    settings: Settings, user_id: int, post_ids: list[int], followed_ids: list[int]
-) -> None:
-    """The account's documents go; posts and accounts whose counts it changed are refreshed."""
-    await enqueue_async(settings, index_users, [user_id, *followed_ids], retry=RETRY)
-    if post_ids:
-        await enqueue_async(settings, index_posts, post_ids, retry=RETRY)
-
-
-# ----------------------------------------------------------------------------- jobs (worker)
-
-
-def index_posts(post_ids: list[int]) -> int:
-    """Bring these posts' documents in line with the graph; returns how many are indexed."""
-    return _sync(POSTS, "queries/search_post_docs", post_ids)
-
-
-def index_users(user_ids: list[int]) -> int:
-    """Bring these users' documents in line with the graph; returns how many are indexed."""
-    return _sync(USERS, "queries/search_user_docs", user_ids)
-
-
-def _sync(alias: str, query: str, ids: list[int]) -> int:
-    settings, graph, client = _job_context()
-    docs = [row["doc"] for row in graph.read(query, ids=ids)]
+def sync_documents(
+    client: typesense.Client, r: redis.Redis, alias: str, docs: list[dict], ids: list[int]
+) -> int:
+    """Upsert `docs` and delete the documents of the `ids` that have none (gone from the
+    graph), in the alias's collection and in the one a reindex is filling; returns how many
+    were upserted."""
     gone = {str(i) for i in ids} - {doc["id"] for doc in docs}
-    target = sync_redis(settings.redis_url).get(reindex_target_key(alias))
+    target = r.get(reindex_target_key(alias))
     for collection in [alias] + ([target.decode()] if target else []):
         documents = client.collections[collection].documents
         if docs:
@@ -155,24 +122,16 @@ def _check_import(results: list[dict]) -> None:
         raise RuntimeError(f"Typesense refused {len(failed)} documents: {failed[0]}")
 
 
-@cache
-def _job_context() -> tuple[Settings, SyncGraph, typesense.Client]:
-    """One graph driver and Typesense client per worker process; collections made once."""
-    settings = Settings.from_env()
-    client = typesense_client(settings)
-    ensure_collections(client)
-    return settings, SyncGraph(settings), client
-
-
 # ----------------------------------------------------------------------------- full rebuild
 
 
-def reindex(settings: Settings, graph: SyncGraph, progress: Callable[[int], None]) -> dict:
+def reindex(
+    settings: Settings, graph: SyncGraph, r: redis.Redis, progress: Callable[[int], None]
+) -> dict:
     """Fill fresh collections from the graph, then point the aliases at them and drop the old
     ones. Search keeps answering from the old collections until the switch."""
     client = typesense_client(settings)
     ensure_collections(client)
-    r = sync_redis(settings.redis_url)
     written = {}
     for alias, query in ((POSTS, "queries/search_post_docs_batch"),
                          (USERS, "queries/search_user_docs_batch")):  # fmt: skip

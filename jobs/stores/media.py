@@ -1,4 +1,8 @@
-"""Media jobs: the served versions of an upload, and clean-up.
+"""Images: where their bytes live, and the served versions derived from the originals.
+
+The bytes live in a folder on local disk (the default) or an S3 bucket (via boto3), under keys
+`media/<id>/<variant>`. Both stores have the same three calls; they block, so async code calls
+them through `asyncio.to_thread`.
 
 The original is kept as uploaded but never served: it may carry EXIF data such as where a phone
 took the photo. What is served is derived from it, upright and without metadata: `large` (at
@@ -9,12 +13,18 @@ They can be made again at any time.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 import time
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
+from typing import Protocol
 
+import boto3
+from botocore.exceptions import ClientError
 from PIL import Image, ImageOps, ImageSequence
 
-from flock.media_store import MediaStore, media_store
 from flock.settings import Settings
 from graph.db import SyncGraph
 
@@ -23,17 +33,79 @@ MAX_FRAMES = 300  # an animated GIF's frames kept when it is served
 VARIANTS = ("original", *SERVED)
 
 
-def make_served_versions(media_id: int) -> bool:
-    """Job: write the large and thumb versions; False when the media is gone."""
-    settings, graph = _job_context()
-    if not graph.read("queries/media_by_id", id=media_id):
-        return False
-    return render_served_versions(media_store(settings), media_id)
+def media_key(media_id: int, variant: str) -> str:
+    return f"media/{media_id}/{variant}"
+
+
+class MediaStore(Protocol):
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def get(self, key: str) -> bytes | None: ...
+    def delete(self, key: str) -> None: ...
+
+
+class DiskStore:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"not a media key: {key!r}")
+        return path
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Write atomically: a reader sees the old file or the whole new one."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+class S3Store:
+    def __init__(self, bucket: str, endpoint_url: str | None):
+        self.bucket = bucket
+        self.client = boto3.client("s3", endpoint_url=endpoint_url or None)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+
+@cache
+def media_store(settings: Settings) -> MediaStore:
+    if settings.media_backend == "s3":
+        return S3Store(settings.s3_bucket, settings.s3_endpoint_url)
+    if settings.media_backend == "disk":
+        return DiskStore(settings.media_path)
+    raise ValueError(f"FLOCK_MEDIA_BACKEND must be disk or s3, not {settings.media_backend!r}")
+
+
+# ----------------------------------------------------------------------------- served versions
 
 
 def render_served_versions(store: MediaStore, media_id: int) -> bool:
     """Write the served versions from the original; False when the original is gone."""
-    original = store.get(f"media/{media_id}/original")
+    original = store.get(media_key(media_id, "original"))
     if original is None:
         return False
     for variant, box in SERVED.items():
@@ -42,7 +114,7 @@ def render_served_versions(store: MediaStore, media_id: int) -> bool:
                 data, content_type = _animated_gif(image, box), "image/gif"
             else:
                 data, content_type = _still_jpeg(image, box), "image/jpeg"
-        store.put(f"media/{media_id}/{variant}", data, content_type)
+        store.put(media_key(media_id, variant), data, content_type)
     return True
 
 
@@ -78,7 +150,9 @@ def _animated_gif(image: Image.Image, box: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-def rebuild_served_versions(settings: Settings, graph: SyncGraph, progress) -> tuple[int, int]:
+def rebuild_served_versions(
+    settings: Settings, graph: SyncGraph, progress: Callable[[int], None]
+) -> tuple[int, int]:
     """Re-render every image's served versions from its original (`flock media rebuild`);
     returns (rendered, originals missing). `progress(n)` is called after each image."""
     store = media_store(settings)
@@ -98,24 +172,12 @@ def prune_unattached(settings: Settings, graph: SyncGraph, older_than_seconds: f
     prune`); returns how many."""
     before = time.time() - older_than_seconds
     media_ids = graph.write("queries/media_prune_unattached", before=before)[0]["ids"]
-    _delete_stored(media_store(settings), media_ids)
+    delete_stored(media_store(settings), media_ids)
     return len(media_ids)
 
 
-def delete_media_objects(media_ids: list[int]) -> int:
-    """Remove the stored bytes of media whose node is gone (its post or account deleted)."""
-    settings, _ = _job_context()
-    _delete_stored(media_store(settings), media_ids)
-    return len(media_ids)
-
-
-def _delete_stored(store: MediaStore, media_ids: list[int]) -> None:
+def delete_stored(store: MediaStore, media_ids: list[int]) -> None:
+    """Remove every stored version of these images."""
     for media_id in media_ids:
         for variant in VARIANTS:
-            store.delete(f"media/{media_id}/{variant}")
-
-
-@cache
-def _job_context() -> tuple[Settings, SyncGraph]:
-    settings = Settings.from_env()
-    return settings, SyncGraph(settings)
+            store.delete(media_key(media_id, variant))

@@ -1,16 +1,16 @@
-"""Jobs that could not be queued because Redis was down, kept in the graph until they can be.
+"""The RQ queue, and the jobs kept in the graph while Redis is down, relayed when it is back.
 
-A request never fails because Redis is unreachable, but the jobs it would have queued (fan-out of
-a new post, removal of a deleted one, a feed rebuild after a follow) must still run, or feeds
-that survive the outage would miss what happened during it. So a job that cannot be queued is
-written to Neo4j as a `:PendingJob` (the module and name of its function, its arguments as JSON),
-and every worker relays kept jobs into the queue every few seconds once Redis answers again
-(jobs/upkeep.py).
-Jobs are idempotent (they take ids and re-read the graph), so relaying one twice does no harm.
+Jobs take ids and re-read state, so running one twice does no harm. A request never fails
+because Redis is unreachable, but the jobs it would have queued (fan-out of a new post, removal
+of a deleted one, a feed rebuild after a follow) must still run, or feeds that survive the outage
+would miss what happened during it. So a job that cannot be queued is written to Neo4j as a
+`:PendingJob` (the module and name of its function, its arguments as JSON), and every worker
+relays kept jobs into the queue every few seconds once Redis answers again (jobs/upkeep.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import logging
@@ -18,13 +18,46 @@ import time
 from collections.abc import Callable
 from functools import cache
 
+import redis
+from rq import Queue, Retry
+
 from flock.settings import Settings
 from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.ids import new_id
 
-log = logging.getLogger("flock.jobs.pending")
-
+QUEUE_NAMES = ("default",)
+DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 RELAY_BATCH = 500
+
+log = logging.getLogger("flock.jobs")
+
+
+@cache
+def sync_redis(url: str) -> redis.Redis:
+    """One blocking Redis client per URL and process (RQ is synchronous)."""
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+
+
+def default_queue(settings: Settings) -> Queue:
+    return Queue("default", connection=sync_redis(settings.redis_url))
+
+
+def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:
+    """Queue a job with retries; with Redis down, keep it in the graph for the relay."""
+    try:
+        default_queue(settings).enqueue(job, *args, retry=retry, result_ttl=0)
+    except redis.RedisError as error:
+        log.warning("event=enqueue_failed job=%s args=%r error=%r", job.__name__, args, error)
+        keep_for_later(settings, job, args)
+
+
+async def enqueue_async(
+    settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY
+) -> None:
+    await asyncio.to_thread(enqueue, settings, job, *args, retry=retry)
+
+
+# ----------------------------------------------------------------------------- kept jobs
 
 
 def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
@@ -43,8 +76,6 @@ def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
 
 def relay_pending_jobs(settings: Settings, graph: SyncGraph) -> int:
     """Queue the kept jobs, oldest first, and forget those queued; returns how many."""
-    from jobs.queues import DEFAULT_RETRY, default_queue
-
     queue = default_queue(settings)
     relayed = 0
     while rows := graph.read("queries/pending_jobs_page", limit=RELAY_BATCH):
@@ -61,9 +92,9 @@ def relay_pending_jobs(settings: Settings, graph: SyncGraph) -> int:
 
 
 def _job_function(path: str) -> Callable | None:
-    """The job function named by a kept job; only Flock's own jobs are run."""
+    """The job function named by a kept job; only Flock's own tasks are run."""
     module_name, _, name = path.rpartition(".")
-    if not module_name.startswith("jobs."):
+    if not module_name.startswith("jobs.tasks."):
         log.error("event=pending_job_refused function=%s", path)
         return None
     try:

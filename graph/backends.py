@@ -1,7 +1,8 @@
-"""The connections a running app holds: Neo4j, Redis, the RQ queue and Typesense.
+"""The connections a running app holds: Neo4j, Redis, Typesense and an HTTP client.
 
 Created once when the app starts serving and closed when it stops; views reach them through
-`backends()`.
+`backends()` and hand them to the use cases. Imports nothing of the app but the settings and
+the Neo4j handle.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ import httpx
 import redis.asyncio as aioredis
 import typesense
 from quart import current_app
-from rq import Queue
 
 from flock.settings import Settings
 from graph.db import Graph
-from jobs.queues import default_queue
 
 
 @dataclass
@@ -25,7 +24,6 @@ class Backends:
     settings: Settings
     graph: Graph
     redis: aioredis.Redis
-    queue: Queue
     typesense: typesense.AsyncClient
     http: httpx.AsyncClient
 
@@ -37,7 +35,6 @@ class Backends:
             redis=aioredis.Redis.from_url(
                 settings.redis_url, socket_timeout=2, socket_connect_timeout=1
             ),
-            queue=default_queue(settings),
             typesense=typesense.AsyncClient(typesense_config(settings)),
             http=httpx.AsyncClient(timeout=2.0),
         )

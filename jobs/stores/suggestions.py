@@ -1,22 +1,18 @@
 """Who-to-follow lists cached in Redis: `suggest:<user id>` holds the ranked candidates as JSON.
 
 The list is computed by the named Cypher query (Adamic-Adar over follows), filled up with popular
-accounts, and refreshed by an RQ job whenever the user's follows change. Readers drop candidates
+accounts, and refreshed by a task whenever the user's follows change. Readers drop candidates
 the user has followed since, so a list a moment out of date is still right.
+The task that refreshes a list is jobs/tasks/suggestions.py.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from functools import cache
 
 import redis
 import redis.asyncio as aioredis
-
-from flock.settings import Settings
-from graph.db import SyncGraph
-from jobs.queues import sync_redis
 
 log = logging.getLogger("flock.suggestions")
 
@@ -66,26 +62,16 @@ async def store(r: aioredis.Redis, user_id: int, ranked: list[dict]) -> None:
         log.warning("event=suggestions_cache_unavailable error=%r", error)
 
 
-def refresh_suggestions(user_id: int) -> int:
-    """Job: recompute one user's list (after they follow or unfollow); returns its length."""
-    settings, graph, r = _job_context()
-    social = graph.read("queries/user_suggestions", user_id=user_id, limit=CACHED)
-    popular = _popular_ids(settings, graph, r)
-    ranked = rank(social, popular, user_id, CACHED)
+def store_now(r: redis.Redis, user_id: int, ranked: list[dict]) -> None:
+    """`store` for tasks (blocking client)."""
     r.set(suggestions_key(user_id), json.dumps(ranked), ex=TTL)
-    return len(ranked)
 
 
-def _popular_ids(settings: Settings, graph: SyncGraph, r: redis.Redis) -> list[int]:
+def popular_now(r: redis.Redis) -> list[int] | None:
+    """The cached most-followed accounts, for tasks; None when not cached."""
     value = r.get(POPULAR_KEY)
-    if value:
-        return json.loads(value)
-    ids = [row["id"] for row in graph.read("queries/popular_user_ids", limit=CACHED)]
-    r.set(POPULAR_KEY, json.dumps(ids), ex=settings.discovery_cache_seconds)
-    return ids
+    return json.loads(value) if value else None
 
 
-@cache
-def _job_context() -> tuple[Settings, SyncGraph, redis.Redis]:
-    settings = Settings.from_env()
-    return settings, SyncGraph(settings), sync_redis(settings.redis_url)
+def store_popular_now(r: redis.Redis, ids: list[int], ttl: int) -> None:
+    r.set(POPULAR_KEY, json.dumps(ids), ex=ttl)

@@ -11,24 +11,20 @@ sentinel); their posts are merged in at read time. An account joins it when a fo
 over FLOCK_FANOUT_LIMIT and stays until the set is rebuilt, so each post is either fanned out or
 merged, never neither. The posts themselves are copied in Redis by jobs/post_cache.py.
 
-Jobs take ids, re-read the graph, and can run twice without harm.
+Reading (the app, async) and writing (the tasks, blocking) the feeds; no RQ here: what queues
+the writes is jobs/events.py, the tasks that run them are jobs/tasks/feeds.py.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import redis
 import redis.asyncio as aioredis
 
 from flock.settings import Settings
-from graph.db import SyncGraph
-from jobs import post_cache
-from jobs.queues import enqueue_async, sync_redis
 
 log = logging.getLogger("flock.feeds")
 
@@ -116,120 +112,63 @@ async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, p
         log.warning("event=own_post_push_failed author=%s error=%r", author_id, error)
 
 
-async def rebuild_feed_soon(r: aioredis.Redis, settings: Settings, user_id: int) -> None:
-    """Follow and unfollow change which posts belong: drop the feed, so reads go to Cypher
-    (always right) until the queued rebuild has run."""
+async def drop_feed(r: aioredis.Redis, user_id: int) -> None:
+    """Which posts belong changed (a follow, an unfollow, a long absence): drop the feed, so
+    reads go to Cypher (always right) until a rebuild has run."""
     try:
         await r.delete(feed_key(user_id))
     except redis.RedisError as error:
         log.warning("event=feed_drop_failed user=%s error=%r", user_id, error)
-    await enqueue_async(settings, regenerate_feed, user_id)
 
 
-# ----------------------------------------------------------------------------- jobs (worker)
+async def claim_rebuild(r: aioredis.Redis, user_id: int) -> bool:
+    """True for the first reader that finds no feed: it asks for the one rebuild (not one per
+    read while it is pending)."""
+    return bool(await r.set(rebuild_pending_key(user_id), 1, nx=True, ex=60))
 
 
-def fan_out_post(post_id: int) -> int:
-    """Push a new post into the feeds of its author's active followers, in batches.
-
-    Authors with more than FLOCK_FANOUT_LIMIT followers are merged at read time instead.
-    Returns how many feeds got it.
-    """
-    settings, graph, r = _job_context()
-    info = graph.read("queries/fanout_post_info", id=post_id)
-    if not info:
-        return 0  # deleted before the job ran
-    author_id = info[0]["author_id"]
-    parent_author_id = info[0]["parent_author_id"]
-    own = [author_id] if parent_author_id in (None, author_id) else []
-    pushed = _push(r, settings, post_id, own)
-    if info[0]["follower_count"] > settings.fanout_limit:
-        r.sadd(BIG_AUTHORS, author_id)
-        return pushed
-    if r.sismember(BIG_AUTHORS, author_id):
-        return pushed
-    batches = graph.stream(
-        "queries/fanout_recipients",
-        batch=FANOUT_BATCH,
-        author_id=author_id,
-        active_since=time.time() - settings.active_days * 86400,
-        parent_author_id=parent_author_id,
-    )
-    for user_ids in batches:
-        pushed += _push(r, settings, post_id, user_ids)
-    return pushed
+# ----------------------------------------------------------------------------- writing (tasks)
 
 
-def remove_post(post_id: int, author_id: int) -> None:
-    """Take a deleted post out of every follower's feed and out of the post cache."""
-    settings, graph, r = _job_context()
-    post_cache.forget_posts_now(r, [post_id])
-    r.zrem(feed_key(author_id), post_id)
-    for batch in graph.stream("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
-        with r.pipeline(transaction=False) as pipe:
-            for user_id in batch:
-                pipe.zrem(feed_key(user_id), post_id)
-            pipe.execute()
-
-
-def remove_posts(post_ids: list[int], author_id: int) -> None:
-    """A deleted account's posts leave every feed (the account's own feed goes too)."""
-    for post_id in post_ids:
-        remove_post(post_id, author_id)
-    _, _, r = _job_context()
-    r.delete(feed_key(author_id))
-
-
-def regenerate_feed(user_id: int) -> int:
-    """Rebuild one user's feed from Cypher (the same rules as the cold path); returns its size."""
-    settings, graph, r = _job_context()
-    r.delete(rebuild_pending_key(user_id))  # a drop after this point asks for another rebuild
-    ids = [
-        row["id"]
-        for row in graph.read(
-            "queries/home_timeline_ids",
-            viewer_id=user_id,
-            max_id=2**63 - 1,
-            since_id=0,
-            limit=settings.timeline_cap,
-        )
-    ]
-    ttl = feed_ttl(settings)
-    with r.pipeline(transaction=True) as pipe:
-        pipe.delete(feed_key(user_id))
-        pipe.zadd(feed_key(user_id), {SENTINEL: 0, **{str(i): i for i in ids}})
-        pipe.expire(feed_key(user_id), ttl)
-        pipe.execute()
-    return len(ids)
-
-
-def rebuild_feeds(settings: Settings, graph: SyncGraph, user_id: int | None, progress) -> int:
-    """Rebuild one user's feed, or every user's, in this process; returns how many."""
-    if user_id is not None:
-        regenerate_feed(user_id)
-        progress(1)
-        return 1
-    done, after = 0, -1
-    while True:
-        rows = graph.read("queries/user_ids_page", after_id=after, batch=FANOUT_BATCH)
-        if not rows:
-            return done
-        for row in rows:
-            regenerate_feed(row["id"])
-            progress(1)
-            done += 1
-        after = rows[-1]["id"]
-
-
-def _push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[int]) -> int:
+def push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[int]) -> int:
+    """Add a post to each of these users' feeds that exists; returns how many got it."""
     keys = [feed_key(u) for u in user_ids]
     if not keys:
         return 0
     return int(r.register_script(PUSH_SCRIPT)(keys=keys, args=[post_id, settings.timeline_cap]))
 
 
-@cache
-def _job_context() -> tuple[Settings, SyncGraph, redis.Redis]:
-    """One graph driver and Redis client per worker process, reused by every job."""
-    settings = Settings.from_env()
-    return settings, SyncGraph(settings), sync_redis(settings.redis_url)
+def remove(r: redis.Redis, post_ids: list[int], user_ids: Iterable[int]) -> None:
+    """Take these posts out of these users' feeds (one ZREM per feed)."""
+    if not post_ids:
+        return
+    with r.pipeline(transaction=False) as pipe:
+        for user_id in user_ids:
+            pipe.zrem(feed_key(user_id), *post_ids)
+        pipe.execute()
+
+
+def replace(r: redis.Redis, settings: Settings, user_id: int, post_ids: list[int]) -> None:
+    """The user's whole feed, newest first, as computed from the graph."""
+    with r.pipeline(transaction=True) as pipe:
+        pipe.delete(feed_key(user_id))
+        pipe.zadd(feed_key(user_id), {SENTINEL: 0, **{str(i): i for i in post_ids}})
+        pipe.expire(feed_key(user_id), feed_ttl(settings))
+        pipe.execute()
+
+
+def delete(r: redis.Redis, user_id: int) -> None:
+    r.delete(feed_key(user_id))
+
+
+def forget_rebuild_claim(r: redis.Redis, user_id: int) -> None:
+    """A rebuild is starting: a feed dropped after this point asks for another one."""
+    r.delete(rebuild_pending_key(user_id))
+
+
+def is_big_author(r: redis.Redis, author_id: int) -> bool:
+    return bool(r.sismember(BIG_AUTHORS, author_id))
+
+
+def mark_big_author(r: redis.Redis, author_id: int) -> None:
+    r.sadd(BIG_AUTHORS, author_id)

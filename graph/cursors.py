@@ -1,0 +1,29 @@
+"""Opaque page cursors, the same for the API's `next_cursor` and the web's "load more" links:
+the values that continue a page, as URL-safe base64 of JSON."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from graph.errors import Invalid
+
+
+def encode_cursor(*values: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    """The values a cursor holds; a cursor this API did not make is a 422."""
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or len(values) != arity:
+        raise Invalid(
+            "The cursor is not valid.", errors={"cursor": ["Not a cursor from this API."]}
+        )
+    return values
