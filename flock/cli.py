@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import click
+import neo4j
+import redis
 
-from flock.settings import Settings
+from flock.settings import NoStackRunning, Settings
 from flock.stack.processes import StackError
 from graph.db import SyncGraph
 from graph.schema import apply_schema
@@ -21,12 +23,24 @@ from jobs.tasks import feeds as feed_tasks
 from jobs.tasks.context import WorkerContext
 
 
-@click.group()
 def main() -> None:
+    """The `flock` command: a service that cannot be reached is one line, not a traceback."""
+    try:
+        cli()
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.AuthError) as error:
+        click.echo(f"flock: cannot use Neo4j: {error}", err=True)
+        sys.exit(1)
+    except redis.ConnectionError as error:
+        click.echo(f"flock: cannot reach Redis: {error}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def cli() -> None:
     """Flock: an open, graph-native Twitter-like platform."""
 
 
-@main.command()
+@cli.command()
 def run() -> None:
     """Start Neo4j, Redis, Typesense, a worker and the app on 127.0.0.1; Ctrl-C stops all."""
     from flock.stack.stack import Stack
@@ -44,11 +58,13 @@ def run() -> None:
             f"Flock is ready in {time.monotonic() - started:.1f}s: "
             f"http://{running.host}:{running.port}/  (Ctrl-C stops everything)"
         )
-        while True:
-            dead = stack.dead()
-            if dead:
-                names = ", ".join(f"{p.name} (log: {p.log_path})" for p in dead)
-                raise StackError(f"stopped unexpectedly: {names}")
+        while True:  # supervise: a child that dies is started again; the rest keep serving
+            for process in stack.revive():
+                click.echo(
+                    f"flock run: {process.name} had stopped; started again "
+                    f"(restart {process.restarts}, log: {process.log_path})",
+                    err=True,
+                )
             time.sleep(1)
     except KeyboardInterrupt:
         click.echo("\nStopping...")
@@ -67,7 +83,7 @@ def _stop_uninterrupted(stack) -> None:
     stack.stop()
 
 
-@main.command()
+@cli.command()
 def serve() -> None:
     """Serve the app alone on FLOCK_HOST:FLOCK_PORT (its services are elsewhere)."""
     import os
@@ -84,7 +100,7 @@ def serve() -> None:
     )  # fmt: skip
 
 
-@main.group(invoke_without_command=True)
+@cli.group(invoke_without_command=True)
 @click.option("--name", default=None, help="The worker's name in Redis.")
 @click.pass_context
 def worker(ctx: click.Context, name: str | None) -> None:
@@ -106,7 +122,7 @@ def worker_ping(timeout: float) -> None:
 
     started = time.monotonic()
     try:
-        result = ping_worker(_settings(), timeout)
+        result = ping_worker(_stack_settings(), timeout)
     except (TimeoutError, RuntimeError) as error:
         click.echo(f"flock worker ping: {error}", err=True)
         sys.exit(1)
@@ -114,7 +130,7 @@ def worker_ping(timeout: float) -> None:
     click.echo(f"worker pid {result['pid']} ran the canary job in {elapsed:.0f} ms")
 
 
-@main.group()
+@cli.group()
 def schema() -> None:
     """The graph's constraints and indexes (cypher/schema/)."""
 
@@ -122,12 +138,12 @@ def schema() -> None:
 @schema.command("apply")
 def schema_apply() -> None:
     """Create missing constraints and indexes; running it twice changes nothing."""
-    with SyncGraph(_settings(), long=True) as graph:
+    with SyncGraph(_stack_settings(), long=True) as graph:
         created = apply_schema(graph)
     click.echo(f"schema applied: {created} created")
 
 
-@main.group()
+@cli.group()
 def timelines() -> None:
     """Home-timeline feeds in Redis (derived from the graph)."""
 
@@ -136,7 +152,7 @@ def timelines() -> None:
 @click.option("--user", "username", default=None, help="Only this user's feed.")
 def timelines_rebuild(username: str | None) -> None:
     """Rebuild feeds from Cypher: one user's, or everyone's."""
-    settings = _settings()
+    settings = _stack_settings()
     with SyncGraph(settings, long=True) as graph:
         user_id = None
         if username:
@@ -152,7 +168,7 @@ def timelines_rebuild(username: str | None) -> None:
     click.echo(f"rebuilt {done} feed(s)")
 
 
-@main.group()
+@cli.group()
 def search() -> None:
     """The Typesense index (derived from the graph)."""
 
@@ -161,7 +177,7 @@ def search() -> None:
 def search_reindex() -> None:
     """Rebuild the posts and users collections from Neo4j into fresh collections, then switch
     the aliases: search keeps answering from the old ones until the new ones are complete."""
-    settings = _settings()
+    settings = _stack_settings()
     with SyncGraph(settings, long=True) as graph:
         try:
             size = search_index.reindex_size(graph)
@@ -175,7 +191,7 @@ def search_reindex() -> None:
     click.echo(", ".join(f"{count} {alias}" for alias, count in written.items()) + " indexed")
 
 
-@main.group()
+@cli.group()
 def media() -> None:
     """Uploaded images: their served versions are derived from the originals."""
 
@@ -183,7 +199,7 @@ def media() -> None:
 @media.command("rebuild")
 def media_rebuild() -> None:
     """Re-render every image's served versions (large and thumbnail) from its original."""
-    settings = _settings()
+    settings = _stack_settings()
     with SyncGraph(settings, long=True) as graph:
         total = graph.read("queries/media_count")[0]["images"]
         with click.progressbar(length=total, label="Rendering") as bar:
@@ -197,13 +213,13 @@ def media_rebuild() -> None:
 @click.option("--older-than-hours", default=24.0, show_default=True)
 def media_prune(older_than_hours: float) -> None:
     """Delete uploads that were never attached to a post."""
-    settings = _settings()
+    settings = _stack_settings()
     with SyncGraph(settings, long=True) as graph:
         pruned = media_store.prune_unattached(settings, graph, older_than_hours * 3600)
     click.echo(f"{pruned} unattached upload(s) deleted")
 
 
-@main.command()
+@cli.command()
 @click.argument("edges", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tweets-per-user", default=3, show_default=True)
 @click.option("--password", default="seeded-password-1", show_default=True)
@@ -211,7 +227,7 @@ def seed(edges: Path, tweets_per_user: int, password: str) -> None:
     """Load a social graph (one `src dst` edge a line) as users, mutual follows and tweets."""
     pairs = read_edges(edges)
     users = len({i for pair in pairs for i in pair})
-    with SyncGraph(_settings(), long=True) as graph:
+    with SyncGraph(_stack_settings(), long=True) as graph:
         with click.progressbar(
             length=users + 2 * len(pairs) + users * tweets_per_user, label="Seeding"
         ) as bar:
@@ -223,7 +239,7 @@ def seed(edges: Path, tweets_per_user: int, password: str) -> None:
     )
 
 
-@main.command("cypher")
+@cli.command("cypher")
 @click.argument("name", required=False)
 @click.option("--query", "-q", "text", help="Your own Cypher instead of a named query.")
 @click.option(
@@ -268,7 +284,7 @@ def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> 
         if not sep or not key:
             raise click.UsageError(f"--param takes KEY=VALUE, not {item!r}")
         given[key] = analytics.parse_value(value)
-    settings = _settings()
+    settings = _stack_settings()
 
     async def run():
         driver = AsyncGraphDatabase.driver(
@@ -298,7 +314,7 @@ def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> 
         click.echo(f"(stopped at {max_rows} rows; raise --max-rows for more)", err=True)
 
 
-@main.group()
+@cli.group()
 def users() -> None:
     """Accounts, as an operator sees them."""
 
@@ -320,7 +336,7 @@ def users_revoke(username: str, role: str) -> None:
 
 
 def _change_role(query: str, username: str, role: str) -> None:
-    with SyncGraph(_settings()) as graph:
+    with SyncGraph(_stack_settings()) as graph:
         rows = graph.write(query, username=username, role=role)
     if not rows:
         click.echo(f"flock users: no user is called @{username}", err=True)
@@ -328,7 +344,7 @@ def _change_role(query: str, username: str, role: str) -> None:
     click.echo(f"@{username}: roles {', '.join(rows[0]['roles']) or '(none)'}")
 
 
-@main.command("settings")
+@cli.command("settings")
 def show_settings() -> None:
     """Print the settings in force (secrets masked)."""
     settings = _settings()
@@ -341,6 +357,16 @@ def show_settings() -> None:
 
 def _stop_on_sigterm(*_: object) -> None:
     raise KeyboardInterrupt
+
+
+def _stack_settings() -> Settings:
+    """The settings, with the services of the stack `flock run` started (under the same
+    FLOCK_VAR_DIR) where no FLOCK_* URL names them."""
+    try:
+        return _settings().with_running_stack()
+    except NoStackRunning as error:
+        click.echo(f"flock: {error}", err=True)
+        sys.exit(1)
 
 
 def _settings() -> Settings:

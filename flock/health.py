@@ -55,4 +55,4 @@ async def _typesense_ok() -> None:
 async def _worker_ok() -> None:
     workers = await asyncio.to_thread(live_workers, backends().settings)
     if not workers:
-        raise RuntimeError("no RQ worker heartbeat within the last minute")
+        raise RuntimeError("no worker said it was alive within the last seconds")

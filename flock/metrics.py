@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 from quart import Blueprint, Quart, Response, g, request
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
+from flock.settings import running_stack
 from graph.backends import backends
 from jobs.queue import default_queue
 
@@ -30,6 +31,9 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 QUEUE = Gauge("flock_jobs", "RQ jobs of the default queue by state", ["state"])
+RESTARTS = Gauge(
+    "flock_stack_restarts", "Times `flock run` started a child again after it died", ["service"]
+)
 
 
 def install_metrics(app: Quart) -> None:
@@ -52,10 +56,14 @@ def install_metrics(app: Quart) -> None:
 @blueprint.get("/metrics")
 async def metrics():
     """The process's metrics in Prometheus' text format."""
+    settings = backends().settings
     try:
-        await asyncio.to_thread(_read_queue, backends().settings)
+        await asyncio.to_thread(_read_queue, settings)
     except Exception:  # noqa: BLE001, S110 - a dead Redis must not break the scrape
         pass
+    stack = running_stack(settings.var_dir)  # the supervisor's record, when it runs one
+    for service, state in (stack or {}).get("services", {}).items():
+        RESTARTS.labels(service).set(state["restarts"])
     return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
 

@@ -9,6 +9,7 @@ import it.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "FLOCK_"
+STACK_FILE = "stack.json"  # where `flock run` records what it started, under the var directory
 # Set while `from_env(environ)` builds settings from a given mapping instead of the process's.
 _GIVEN_ENVIRONMENT: ContextVar[bool] = ContextVar("given_environment", default=False)
 
@@ -65,7 +67,6 @@ class Settings(BaseSettings):
     follows_per_hour: int = 400  # follows per account per hour
     uploads_per_hour: int = 100  # image uploads per account per hour
 
-    worker_heartbeat_seconds: int = 60
     timeline_cap: int = 800
     active_days: int = 7
     fanout_limit: int = 10_000
@@ -119,6 +120,23 @@ class Settings(BaseSettings):
         finally:
             _GIVEN_ENVIRONMENT.reset(token)
 
+    def with_running_stack(self) -> Settings:
+        """These settings with the service URLs left unset filled from the stack that `flock run`
+        records under the var directory (`stack.json`); raises NoStackRunning when a URL is
+        unset and no stack is running there."""
+        urls = ("neo4j_uri", "redis_url", "typesense_url")
+        if all(getattr(self, name) for name in urls):
+            return self
+        record = running_stack(self.var_dir)
+        if record is None:
+            raise NoStackRunning(
+                f"no Flock stack is running under {self.var_dir} (start one with `make run`, "
+                "or set FLOCK_NEO4J_URI, FLOCK_REDIS_URL and FLOCK_TYPESENSE_URL)"
+            )
+        return self.replace(
+            **{name: record[name] for name in urls if not getattr(self, name) and record[name]}
+        )
+
     def with_generated_secrets(self) -> Settings:
         """Fill empty secrets from files under var/, creating them on first use."""
         updates = {}
@@ -151,6 +169,20 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return Path(self.media_dir) if self.media_dir else self.var_dir / "media"
+
+
+class NoStackRunning(RuntimeError):
+    """A command needs the services, and neither a URL nor a running stack names them."""
+
+
+def running_stack(var_dir: Path) -> dict | None:
+    """What `flock run` recorded under var_dir, if the process that recorded it still runs."""
+    try:
+        record = json.loads((var_dir / STACK_FILE).read_text())
+        os.kill(int(record["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record
 
 
 def _plain(error: dict) -> str:

@@ -19,6 +19,7 @@ import neo4j
 from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError
 
 from cypher import names, statement
+from flock.settings import Settings
 from graph.errors import DomainError, Forbidden, Invalid, NotFound
 
 FOLDER = "analytics"
@@ -126,9 +127,7 @@ def dataframe(name: str, settings=None, **params: Any):
     from graph.analytics import dataframe
     df = dataframe("most_followed", limit=20)
     """
-    from flock.settings import Settings
-
-    settings = settings or Settings.from_env()
+    settings = settings or Settings.from_env().with_running_stack()
     query = named_query(name)
     with neo4j.GraphDatabase.driver(
         settings.neo4j_uri,

@@ -1,50 +1,132 @@
-"""What every worker process does in the background besides its jobs: relay the jobs kept in
-the graph while Redis was down (every few seconds), and delete uploads never attached to a post
-(every hour, once they are a day old)."""
+"""What every worker process does in a thread beside its jobs, whatever the job traffic:
+
+- says it is alive (`worker-alive:<name>`, renewed every tick, gone within LIVENESS_TTL of the
+  process's death), which `/readyz` reads and which tells abandoned jobs from running ones;
+- puts jobs whose worker died back on the queue within seconds (RQ's own clean-up would wait for
+  the job's timeout and the next maintenance pass, minutes later);
+- moves retries whose back-off has passed to the queue (RQ's scheduler, run here in the thread
+  under a lock taken and released each tick, so a dead worker never keeps it);
+- relays the jobs kept in the graph while Redis was down (every few seconds);
+- deletes uploads never attached to a post (every hour, once they are a day old).
+
+Every step waits for the next tick when a store is down; none ends the thread.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import redis
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.registry import StartedJobRegistry
+from rq.scheduler import RQScheduler
+from rq.utils import parse_composite_key
 
 from flock.settings import Settings
 from graph.db import GRAPH_ERRORS, SyncGraph
 from jobs import queue
+from jobs.queue import QUEUE_NAMES, sync_redis
 from jobs.stores import media
 
 log = logging.getLogger("flock.jobs.upkeep")
 
+TICK = 2.0  # seconds between two rounds of liveness, abandoned jobs and due retries
+LIVENESS_TTL = 10  # seconds a worker counts as alive after its last sign of life
 RELAY_EVERY = 5.0  # seconds between two looks for kept jobs
 PRUNE_EVERY = 3600.0  # seconds between two sweeps of stray uploads
 STRAY_UPLOAD_AGE = 24 * 3600.0  # an upload unattached for this long is abandoned
 
 
-def start_upkeep(settings: Settings) -> threading.Thread:
-    """Run the upkeep in a daemon thread of the worker process, as long as it runs."""
-    thread = threading.Thread(target=_upkeep_forever, args=(settings,), daemon=True, name="upkeep")
-    thread.start()
-    return thread
+def liveness_key(worker_name: str) -> str:
+    return f"worker-alive:{worker_name}"
 
 
-def _upkeep_forever(settings: Settings) -> None:
-    graph = SyncGraph(settings)
-    next_prune = time.monotonic()
-    while True:
-        _quietly("relay", lambda: queue.relay_pending_jobs(settings, graph))
-        if time.monotonic() >= next_prune:
-            next_prune = time.monotonic() + PRUNE_EVERY
-            _quietly("prune", lambda: media.prune_unattached(settings, graph, STRAY_UPLOAD_AGE))
-        time.sleep(RELAY_EVERY)
+def alive_worker_names(r: redis.Redis) -> list[str]:
+    """The names of the workers that said they were alive within LIVENESS_TTL."""
+    prefix = liveness_key("")
+    return [key.decode()[len(prefix) :] for key in r.scan_iter(match=f"{prefix}*", count=500)]
 
 
-def _quietly(task: str, run) -> None:
-    """Upkeep waits for the next round when a store is down; it never ends the thread."""
+class Upkeep:
+    """The upkeep of one worker process; `name` follows the RQ worker it currently runs."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.name: str | None = None
+        self.redis = sync_redis(settings.redis_url)
+
+    def start(self) -> threading.Thread:
+        """Run in a daemon thread, as long as the process runs."""
+        thread = threading.Thread(target=self._forever, daemon=True, name="upkeep")
+        thread.start()
+        return thread
+
+    def _forever(self) -> None:
+        graph = SyncGraph(self.settings)
+        next_relay = next_prune = time.monotonic()
+        while True:
+            _quietly("liveness", self.say_alive)
+            _quietly("abandoned", self.requeue_abandoned_jobs)
+            _quietly("retries", self.enqueue_due_retries)
+            if time.monotonic() >= next_relay:
+                next_relay = time.monotonic() + RELAY_EVERY
+                _quietly("relay", lambda: queue.relay_pending_jobs(self.settings, graph))
+            if time.monotonic() >= next_prune:
+                next_prune = time.monotonic() + PRUNE_EVERY
+                _quietly(
+                    "prune",
+                    lambda: media.prune_unattached(self.settings, graph, STRAY_UPLOAD_AGE),
+                )
+            time.sleep(TICK)
+
+    def say_alive(self) -> None:
+        if self.name:
+            self.redis.set(liveness_key(self.name), int(time.time()), ex=LIVENESS_TTL)
+
+    def requeue_abandoned_jobs(self) -> int:
+        """Jobs started by a worker that is no longer alive: expire their started entries and
+        let RQ's clean-up retry them (or fail them when no retry is left)."""
+        alive = set(alive_worker_names(self.redis))
+        if not self.name or self.name not in alive:
+            return 0  # not sure of our own liveness yet: judge nobody
+        abandoned = 0
+        for name in QUEUE_NAMES:
+            registry = StartedJobRegistry(name, connection=self.redis)
+            for entry in self.redis.zrange(registry.key, 0, -1):
+                job_id, _ = parse_composite_key(entry.decode())
+                try:
+                    job = Job.fetch(job_id, connection=self.redis)
+                except NoSuchJobError:
+                    continue
+                if not job.worker_name or job.worker_name in alive:
+                    continue
+                self.redis.zadd(registry.key, {entry: 1}, xx=True)  # expired long ago
+                abandoned += 1
+            if abandoned:
+                registry.cleanup()
+        return abandoned
+
+    def enqueue_due_retries(self) -> int:
+        """Move scheduled jobs (retries waiting out their back-off) whose time has come."""
+        scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.redis)
+        if not scheduler.acquire_locks():
+            return 0  # another worker does it this tick
+        try:
+            scheduler.enqueue_scheduled_jobs()
+        finally:
+            scheduler.release_locks()
+        return 0
+
+
+def _quietly(task: str, run: Callable[[], int | None]) -> None:
     try:
         done = run()
         if done:
             log.info("event=upkeep_done task=%s count=%d", task, done)
     except (redis.RedisError, *GRAPH_ERRORS, OSError) as error:
         log.warning("event=upkeep_failed task=%s error=%r", task, error)
+

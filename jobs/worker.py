@@ -8,7 +8,7 @@ import time
 import uuid
 
 import redis
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 
 from flock.settings import Settings
@@ -26,18 +26,24 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     Neo4j driver, Redis and Typesense clients made by the first one: a job costs milliseconds,
     not a new set of connections. Run more worker processes to work more jobs at once.
 
-    RQ ends its loop when Redis goes away; this one then waits for Redis and starts a new loop,
-    so a Redis restart never leaves Flock without a worker. Only SIGTERM or SIGINT stop it."""
+    RQ ends its loop when Redis goes away; this one then waits for Redis and starts a new loop
+    (the RQ worker is built inside it: building one talks to Redis too), so a Redis restart
+    never leaves Flock without a worker. Only SIGTERM or SIGINT stop it. Liveness, abandoned
+    jobs, due retries and kept jobs are the upkeep thread's (jobs/upkeep.py)."""
     connection = sync_redis(settings.redis_url)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
-    upkeep.start_upkeep(settings)  # relays jobs kept while Redis was down; prunes stray uploads
+    base_name = name or f"flock-worker-{uuid.uuid4().hex[:12]}"
+    keeper = upkeep.Upkeep(settings)
+    keeper.start()
     for attempt in itertools.count():
-        worker = StoppableWorker(
-            queues, connection=connection, name=f"{name}-{attempt}" if name and attempt else name
-        )
+        keeper.name = f"{base_name}-{attempt}" if attempt else base_name
         try:
-            worker.work(with_scheduler=True, logging_level=settings.log_level)
-        except (redis.RedisError, StopRequested) as error:
+            worker = StoppableWorker(
+                queues, connection=connection, name=keeper.name, maintenance_interval=30
+            )
+            worker.work(with_scheduler=False, logging_level=settings.log_level)
+        except (redis.RedisError, StopRequested, ValueError) as error:
+            # ValueError: RQ found a live registration under this name (a restarted Redis)
             log.warning("event=worker_loop_failed error=%r", error)
         if StoppableWorker.stop_asked or not _pause(1.0):
             return
@@ -82,13 +88,7 @@ def ping_worker(settings: Settings, timeout: float = 30.0) -> dict:
     raise TimeoutError(f"no worker ran the canary job within {timeout:.0f}s")
 
 
-def live_workers(settings: Settings) -> list[Worker]:
-    """Workers whose heartbeat is recent enough to count as alive."""
-    connection = sync_redis(settings.redis_url)
-    now = time.time()
-    alive = []
-    for worker in Worker.all(connection=connection):
-        beat = worker.last_heartbeat
-        if beat is not None and now - beat.timestamp() < settings.worker_heartbeat_seconds:
-            alive.append(worker)
-    return alive
+def live_workers(settings: Settings) -> list[str]:
+    """The names of the workers alive now (their upkeep renews this every few seconds, busy or
+    idle)."""
+    return upkeep.alive_worker_names(sync_redis(settings.redis_url))

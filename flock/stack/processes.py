@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+BACKOFF_MAX = 30.0  # seconds between restarts of a child that keeps dying
+HEALTHY_AFTER = 60.0  # seconds of life after which a death restarts the back-off
+
 
 class StackError(RuntimeError):
     """A service could not be started; the message names it and its log file."""
@@ -27,10 +30,17 @@ class ManagedProcess:
     env: dict[str, str] | None = None
     cwd: Path | None = None
     ready_timeout: float = 120.0
+    fresh_argv: Callable[[], list[str]] | None = None  # a new command line for each restart
     process: subprocess.Popen | None = field(default=None, init=False)
+    restarts: int = field(default=0, init=False)
+    restarts_in_a_row: int = field(default=0, init=False)
+    started_at: float = field(default=0.0, init=False)
+    died_at: float | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Launch the process in its own process group, output to its log file."""
+        self.started_at = time.monotonic()
+        self.died_at = None
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child for its lifetime
         self.process = subprocess.Popen(
@@ -65,6 +75,30 @@ class ManagedProcess:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    def restart_due(self, now: float) -> bool:
+        """Dead, and its back-off has passed: 1 s after the first death, doubling with each
+        death that follows a short life, at most BACKOFF_MAX; a minute of health resets it."""
+        if self.alive() or self.process is None:
+            return False
+        if self.died_at is None:
+            self.died_at = now
+            if now - self.started_at > HEALTHY_AFTER:
+                self.restarts_in_a_row = 0
+        wait = min(BACKOFF_MAX, 2.0 ** self.restarts_in_a_row)
+        return now - self.died_at >= wait
+
+    def restart(self) -> None:
+        """Start it again (with a fresh command line where one is made per start)."""
+        self.restarts += 1
+        self.restarts_in_a_row = self.restarts_in_a_row + 1
+        if self.fresh_argv is not None:
+            self.argv = self.fresh_argv()
+        self.start()
 
     def stop(self, grace: float = 20.0) -> None:
         """SIGTERM the process group, then SIGKILL what is left after the grace period."""

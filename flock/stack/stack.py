@@ -6,6 +6,8 @@ settings (`FLOCK_NEO4J_URI`, `FLOCK_REDIS_URL`, `FLOCK_TYPESENSE_URL`) is used, 
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import shutil
 import sys
@@ -14,9 +16,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flock.settings import REPO_ROOT, Settings
+from flock.settings import REPO_ROOT, STACK_FILE, Settings
 from flock.stack import neo4j as embedded_neo4j
 from flock.stack.processes import ManagedProcess, StackError, port_is_free, tcp_accepts
+
+log = logging.getLogger("flock.stack")
 
 
 @dataclass
@@ -77,16 +81,54 @@ class Stack:
             self._launch(app)
             app.wait_ready()
         self.settings = settings
+        self.record()
         return settings
 
     def stop(self) -> None:
-        """Stop what this stack started, newest first."""
+        """Stop what this stack started, newest first, and forget the record of it."""
         for process in reversed(list(self.processes.values())):
             process.stop()
+        (self.settings.var_dir / STACK_FILE).unlink(missing_ok=True)
 
     def dead(self) -> list[ManagedProcess]:
         """Processes that have exited on their own."""
         return [p for p in self.processes.values() if not p.alive()]
+
+    def revive(self) -> list[ManagedProcess]:
+        """Start again each child that died, once its back-off has passed (the others keep
+        serving meanwhile); returns those restarted. Called every second by `flock run`."""
+        now = time.monotonic()
+        revived = [p for p in self.processes.values() if p.restart_due(now)]
+        for process in revived:
+            code = process.process.returncode if process.process else None
+            log.warning(
+                "event=child_restarted service=%s exit_code=%s restarts=%d",
+                process.name, code, process.restarts + 1,
+            )  # fmt: skip
+            process.restart()
+        if revived:
+            self.record()
+        return revived
+
+    def record(self) -> None:
+        """Write where the services listen and which processes serve them to
+        `<var>/stack.json`, so that `flock` commands beside a running stack find it."""
+        s = self.settings
+        record = {
+            "pid": os.getpid(),
+            "neo4j_uri": s.neo4j_uri,
+            "redis_url": s.redis_url,
+            "typesense_url": s.typesense_url,
+            "app_url": f"http://{s.host}:{s.port}" if self.with_app else None,
+            "services": {
+                name: {"pid": p.pid, "restarts": p.restarts, "log": str(p.log_path)}
+                for name, p in self.processes.items()
+            },
+        }
+        path = s.var_dir / STACK_FILE
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record, indent=2))
+        os.replace(temporary, path)
 
     def _claim(self, name: str, port: int) -> int:
         if not port_is_free("127.0.0.1", port):
@@ -162,15 +204,24 @@ def _child_env(settings: Settings) -> dict[str, str]:
 
 
 def _worker_process(settings: Settings) -> ManagedProcess:
-    name = f"flock-worker-{os.getpid()}-{int(time.time())}"
+    name = _worker_name()
     return ManagedProcess(
         name="worker",
-        argv=[sys.executable, "-m", "flock.cli", "worker", "--name", name],
+        argv=_worker_argv(name),
         log_path=settings.var_dir / "logs" / "worker.log",
         ready=lambda: _worker_registered(settings.redis_url, name),
         env=_child_env(settings),
         ready_timeout=60.0,
+        fresh_argv=lambda: _worker_argv(_worker_name()),  # RQ names must not repeat
     )
+
+
+def _worker_name() -> str:
+    return f"flock-worker-{os.getpid()}-{time.time_ns()}"
+
+
+def _worker_argv(name: str) -> list[str]:
+    return [sys.executable, "-m", "flock.cli", "worker", "--name", name]
 
 
 def _worker_registered(redis_url: str, name: str) -> bool:

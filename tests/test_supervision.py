@@ -1,0 +1,303 @@
+"""`flock run` as an operator runs it: a child that dies is started again while the rest keep
+serving, Ctrl-C stops everything, and the README's maintenance commands find the running stack
+with nothing but FLOCK_VAR_DIR set."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+import redis
+from rq.registry import StartedJobRegistry
+
+from flock.settings import STACK_FILE, Settings
+from flock.stack.processes import free_port
+from graph.db import SyncGraph
+from jobs.stores.feeds import SENTINEL, feed_key
+
+SERVICES_IN_KILL_ORDER = ("worker", "app", "redis", "typesense", "neo4j")
+
+
+def clean_env(var_dir) -> dict[str, str]:
+    """What a person's shell has: no FLOCK_* URL, only where the stack keeps its data."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
+    return {**keep, "FLOCK_VAR_DIR": str(var_dir)}
+
+
+def flock(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flock.cli", *args],
+        env=env, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+class RunningStack:
+    def __init__(self, var_dir, process: subprocess.Popen, port: int):
+        self.var_dir, self.process = var_dir, process
+        self.base = f"http://127.0.0.1:{port}"
+
+    def record(self) -> dict | None:
+        try:
+            return json.loads((self.var_dir / STACK_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+
+    def pid(self, service: str) -> int | None:
+        record = self.record()
+        return record["services"][service]["pid"] if record else None
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.base}/readyz", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory, wait_until_module):
+    """`flock run` in its own var directory on free ports, as `make run` starts it."""
+    var_dir = tmp_path_factory.mktemp("supervised")
+    port = free_port()
+    env = {
+        **clean_env(var_dir),
+        "FLOCK_PORT": str(port),
+        "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
+        "FLOCK_REDIS_PORT": str(free_port()),
+        "FLOCK_TYPESENSE_PORT": str(free_port()),
+        "FLOCK_TYPESENSE_PEERING_PORT": str(free_port()),
+    }
+    log = open(var_dir / "flock-run.log", "wb")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flock.cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    stack = RunningStack(var_dir, process, port)
+    try:
+        wait_until_module(lambda: stack.ready() or process.poll() is not None, timeout=300)
+        assert process.poll() is None, (var_dir / "flock-run.log").read_text()
+        yield stack
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def wait_until_module():
+    def wait(check, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {timeout:.0f}s")
+            time.sleep(0.2)
+
+    return wait
+
+
+def test_readme_commands_find_the_running_stack(running, tmp_path):
+    env = clean_env(running.var_dir)
+    edges = tmp_path / "tiny.edges"
+    edges.write_text("1 2\n2 3\n3 1\n")
+    for args, says in [
+        (("schema", "apply"), "schema applied"),
+        (("seed", str(edges), "--tweets-per-user", "1"), "seeded 3 users"),
+        (("timelines", "rebuild"), "rebuilt"),
+        (("search", "reindex"), "indexed"),
+        (("cypher", "most_followed", "--format", "json"), '"followers": 2'),
+        (("worker", "ping"), "ran the canary job"),
+    ]:
+        result = flock(*args, env=env)
+        assert result.returncode == 0, (args, result.stderr)
+        assert says in result.stdout, (args, result.stdout)
+    frame = subprocess.run(
+        [sys.executable, "-c",
+         "from graph.analytics import dataframe; print(len(dataframe('most_followed')))"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert frame.returncode == 0, frame.stderr
+    assert int(frame.stdout) >= 3
+
+
+def test_commands_say_in_one_line_when_no_stack_runs(tmp_path):
+    result = flock("timelines", "rebuild", env=clean_env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith("flock: no Flock stack is running under")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_child_that_dies_is_started_again_while_the_rest_serve(running, wait_until_module):
+    """Each child in turn is killed (-9); the supervisor starts it again, `/healthz` kept
+    answering unless the app itself was the one killed, and the site works afterwards."""
+    failures: dict[str, int] = {}
+    current = {"killed": ""}
+    stop = threading.Event()
+
+    def load() -> None:  # a bounded, light load: one health check every 50 ms
+        with httpx.Client(base_url=running.base, timeout=5) as client:
+            while not stop.wait(0.05):
+                try:
+                    ok = client.get("/healthz").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if not ok:
+                    failures[current["killed"]] = failures.get(current["killed"], 0) + 1
+
+    loader = threading.Thread(target=load, daemon=True)
+    loader.start()
+    try:
+        for service in SERVICES_IN_KILL_ORDER:
+            before = running.pid(service)
+            current["killed"] = service
+            os.killpg(before, signal.SIGKILL)
+            wait_until_module(lambda s=service, b=before: running.pid(s) not in (None, b), 60)
+            wait_until_module(running.ready, timeout=240)
+            current["killed"] = ""
+    finally:
+        stop.set()
+        loader.join()
+    assert set(failures) <= {"app"}, failures
+    record = running.record()
+    assert {s: record["services"][s]["restarts"] for s in SERVICES_IN_KILL_ORDER} == dict.fromkeys(
+        SERVICES_IN_KILL_ORDER, 1
+    )
+    metrics = httpx.get(f"{running.base}/metrics").text
+    assert 'flock_stack_restarts{service="neo4j"} 1.0' in metrics
+
+    with httpx.Client(base_url=running.base, timeout=30) as http:
+        names = []
+        for prefix in ("sa", "sb"):
+            name = f"{prefix}{os.urandom(4).hex()}"
+            body = {"username": name, "email": f"{name}@example.org", "password": "pw-after-kills"}
+            assert http.post("/api/auth/signup", json=body).status_code == 201
+            names.append(name)
+        auth = []
+        for name in names:
+            pair = http.post("/api/auth/token", json={"login": name, "password": "pw-after-kills"})
+            auth.append({"Authorization": f"Bearer {pair.json()['access_token']}"})
+        assert http.put(f"/api/users/{names[0]}/follow", headers=auth[1]).status_code == 200
+        http.get("/api/timeline", headers=auth[1])
+        posted = http.post("/api/tweets", json={"text": "after the storm"}, headers=auth[0])
+        assert posted.status_code == 201
+
+        def reaches_the_follower() -> bool:
+            items = http.get("/api/timeline", headers=auth[1]).json()["items"]
+            return [p["text"] for p in items] == ["after the storm"]
+
+        wait_until_module(reaches_the_follower, 60)
+        wait_until_module(
+            lambda: http.get("/api/search", params={"q": "storm"}).json()["items"] != [], 60
+        )
+
+
+@pytest.fixture(scope="module")
+def hub(running, tmp_path_factory):
+    """username_0 followed by FANS active accounts whose feeds exist, seeded in bulk; the hub's
+    API token and the fans' ids."""
+    edges = tmp_path_factory.mktemp("hub") / "star.edges"
+    edges.write_text("".join(f"0 {i}\n" for i in range(100_000, 100_000 + FANS)))
+    env = clean_env(running.var_dir)
+    seeded = flock("seed", str(edges), "--tweets-per-user", "0", env=env, timeout=600)
+    assert seeded.returncode == 0, seeded.stderr
+    record = running.record()
+    rds = redis.Redis.from_url(record["redis_url"])
+    with SyncGraph(Settings.from_env(env).with_running_stack()) as graph:
+        hub_id = graph.read("queries/user_id_by_username", username="username_0")[0]["id"]
+        fans = [row["id"] for row in graph.read("queries/follower_ids", author_id=hub_id)]
+    with rds.pipeline(transaction=False) as pipe:
+        for fan in fans:
+            pipe.zadd(feed_key(fan), {SENTINEL: 0})  # materialised (empty) feeds get fan-out
+        pipe.execute()
+    pair = httpx.post(
+        f"{running.base}/api/auth/token",
+        json={"login": "username_0", "password": "seeded-password-1"}, timeout=30,
+    )  # fmt: skip
+    assert pair.status_code == 200, pair.text
+    yield {"auth": {"Authorization": f"Bearer {pair.json()['access_token']}"}, "fans": fans}
+    rds.close()
+
+
+FANS = 9000  # under FLOCK_FANOUT_LIMIT: fanned out on write
+
+
+def everyone_has(running, fans: list[int], post_ids: list[str]) -> bool:
+    with redis.Redis.from_url(running.record()["redis_url"]) as rds:
+        with rds.pipeline(transaction=False) as pipe:
+            for fan in fans:
+                for post_id in post_ids:
+                    pipe.zscore(feed_key(fan), post_id)
+            return all(score is not None for score in pipe.execute())
+
+
+def test_a_fan_out_whose_worker_died_is_finished_by_another(running, hub, wait_until_module):
+    """The worker is killed while the fan-out job is running; within a minute every follower
+    has the post all the same (abandoned jobs are requeued within seconds)."""
+    rds = redis.Redis.from_url(running.record()["redis_url"])
+    started = StartedJobRegistry("default", connection=rds)
+    for _attempt in range(10):
+        worker_pid = running.pid("worker")
+        posted = httpx.post(
+            f"{running.base}/api/tweets", json={"text": "mid fan-out"}, headers=hub["auth"],
+            timeout=30,
+        )  # fmt: skip
+        assert posted.status_code == 201
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not started.get_job_ids(cleanup=False):
+            time.sleep(0.002)
+        if started.get_job_ids(cleanup=False):
+            os.killpg(worker_pid, signal.SIGKILL)
+            if not everyone_has(running, hub["fans"], [posted.json()["id"]]):
+                break  # caught it half done
+        wait_until_module(lambda p=worker_pid: running.pid("worker") != p, 60)
+        wait_until_module(running.ready, 60)
+    else:
+        pytest.fail("never caught the fan-out job half done")
+    wait_until_module(lambda: everyone_has(running, hub["fans"], [posted.json()["id"]]), 60)
+    rds.close()
+
+
+def test_posts_reach_every_follower_across_a_redis_restart(running, hub, wait_until_module):
+    """Redis is killed while the worker is busy fanning out; posts made before, during and after
+    all reach every follower within a minute."""
+    post_ids = []
+
+    def post(text: str) -> None:
+        answer = httpx.post(
+            f"{running.base}/api/tweets", json={"text": text}, headers=hub["auth"], timeout=30
+        )
+        assert answer.status_code == 201, answer.text
+        post_ids.append(answer.json()["id"])
+
+    for i in range(3):
+        post(f"before {i}")
+    os.killpg(running.pid("redis"), signal.SIGKILL)
+    for i in range(3):
+        post(f"during {i}")
+    wait_until_module(running.ready, timeout=120)
+    post("after")
+    wait_until_module(lambda: everyone_has(running, hub["fans"], post_ids), 60)
+
+
+def test_ctrl_c_stops_every_process(running, wait_until_module):
+    pids = [state["pid"] for state in running.record()["services"].values()]
+    running.process.send_signal(signal.SIGINT)
+    assert running.process.wait(timeout=120) == 0
+    assert not (running.var_dir / STACK_FILE).exists()
+
+    def gone(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_until_module(lambda: all(gone(pid) for pid in pids), 30)
