@@ -129,4 +129,3 @@ def _quietly(task: str, run: Callable[[], int | None]) -> None:
             log.info("event=upkeep_done task=%s count=%d", task, done)
     except (redis.RedisError, *GRAPH_ERRORS, OSError) as error:
         log.warning("event=upkeep_failed task=%s error=%r", task, error)
-

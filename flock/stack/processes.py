@@ -89,7 +89,7 @@ class ManagedProcess:
             self.died_at = now
             if now - self.started_at > HEALTHY_AFTER:
                 self.restarts_in_a_row = 0
-        wait = min(BACKOFF_MAX, 2.0 ** self.restarts_in_a_row)
+        wait = min(BACKOFF_MAX, 2.0**self.restarts_in_a_row)
         return now - self.died_at >= wait
 
     def restart(self) -> None:
