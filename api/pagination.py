@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from graph.cursors import decode_cursor, encode_cursor  # noqa: F401 - the API's cursors
+from graph.ids import MAX_ID
 
 
 class PageQuery(BaseModel):
@@ -16,7 +17,9 @@ class PageQuery(BaseModel):
 
 
 class IdPageQuery(PageQuery):
-    max_id: int | None = Field(default=None, ge=0, description="Only items with smaller ids")
+    max_id: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="Only items with smaller ids"
+    )
 
 
 def page(items: list[dict], next_cursor: str | None) -> dict[str, Any]:

@@ -11,12 +11,15 @@ from api.pagination import IdPageQuery, decode_cursor, encode_cursor, page
 from api.schemas import PostPage
 from graph import timelines
 from graph.backends import backends
+from graph.ids import MAX_ID
 
 blueprint = Blueprint("api_timeline", __name__, url_prefix="/api")
 
 
 class TimelineQuery(IdPageQuery):
-    since_id: int | None = Field(default=None, ge=0, description="Only items with larger ids")
+    since_id: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="Only items with larger ids"
+    )
 
 
 @blueprint.get("/timeline")

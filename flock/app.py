@@ -6,9 +6,10 @@ import asyncio
 import logging
 from pathlib import Path
 
-from quart import Quart, request
+from quart import Quart, Request, request
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 import web
 from api import analytics as api_analytics
@@ -19,6 +20,7 @@ from api import posts as api_posts
 from api import search as api_search
 from api import timeline as api_timeline
 from api import users as api_users
+from api.json_bodies import check_json_body
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
 from flock.logs import configure_logging
@@ -26,8 +28,9 @@ from flock.metrics import install_metrics
 from flock.settings import Settings
 from graph import media
 from graph.backends import Backends
-from graph.db import SyncGraph
-from graph.errors import DomainError
+from graph.db import GraphUnavailable, SyncGraph
+from graph.errors import DomainError, Unavailable
+from graph.ids import MAX_ID
 from graph.schema import apply_schema
 from jobs.stores import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
@@ -36,6 +39,7 @@ log = logging.getLogger("flock.app")
 WEB_DIR = Path(web.__file__).parent
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MULTIPART_SLACK = 256 * 1024  # form fields and part headers around the uploaded images
+RETRY_AFTER_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -45,12 +49,15 @@ def create_app(settings: Settings | None = None) -> Quart:
     app = Quart(
         "flock", template_folder=str(WEB_DIR / "templates"), static_folder=str(WEB_DIR / "static")
     )
+    app.url_map.converters["int"] = IdConverter  # every <int:...> in a URL is a 64-bit id
+    app.request_class = _request_class(settings)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=max(settings.max_body_bytes, _multipart_limit(settings)),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=settings.session_ttl,
         FLOCK_SETTINGS=settings,
     )
     QuartSchema(
@@ -101,6 +108,12 @@ def create_app(settings: Settings | None = None) -> Quart:
         if (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
 
+    @app.before_request
+    async def check_json() -> None:
+        """JSON bodies: strict UTF-8, bounded nesting, no lone surrogates (api/json_bodies.py)."""
+        if request.method in UNSAFE_METHODS and request.mimetype == "application/json":
+            check_json_body(await request.get_data())
+
     @app.after_request
     async def read_unread_body(response):
         """A request refused before its body was read (a 401, say) would leave the body on the
@@ -123,6 +136,18 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def on_invalid_body(error: RequestSchemaValidationError):
         return validation_problem(error.validation_error)
 
+    @app.errorhandler(GraphUnavailable)
+    async def on_graph_unavailable(error: Exception):
+        """Neo4j down, restarting or overloaded (a statement past its timeout): 503 with
+        Retry-After, never a 500; nothing was changed."""
+        log.warning("event=graph_unavailable error=%r", error)
+        return await on_domain_error(
+            Unavailable(
+                "The service is busy or restarting. Try again in a few seconds.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        )
+
     @app.errorhandler(HTTPException)
     async def on_http_error(error: HTTPException):
         if is_web_request():
@@ -132,8 +157,31 @@ def create_app(settings: Settings | None = None) -> Quart:
     return app
 
 
+def _request_class(settings: Settings) -> type[Request]:
+    """Requests whose body limit holds while the body streams in (chunked or not): multipart
+    forms (images) up to four images' worth, every other body FLOCK_MAX_BODY_BYTES."""
+
+    class FlockRequest(Request):
+        def __init__(self, *args, **kwargs):
+            headers = args[4] if len(args) > 4 else kwargs["headers"]
+            if not headers.get("content-type", "").startswith("multipart/form-data"):
+                kwargs["max_content_length"] = settings.max_body_bytes
+            super().__init__(*args, **kwargs)
+
+    return FlockRequest
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` segments are 64-bit ids: a number past 2^63 - 1 (more than Neo4j holds)
+    becomes -1, which names nothing, so every route answers it as an unknown post: 404."""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else -1
+
+
 def _migrate(settings: Settings) -> int:
-    graph = SyncGraph(settings)
+    graph = SyncGraph(settings, long=True)  # index builds may take longer than a request
     try:
         return apply_schema(graph)
     finally:

@@ -11,7 +11,7 @@ from graph import ratelimits
 from graph.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
-from graph.passwords import hash_password, needs_rehash, verify_password
+from graph.passwords import hash_password_async, needs_rehash, verify_password_async
 from graph.requests import ProfilePatch, SignupRequest
 from jobs import events
 
@@ -27,7 +27,7 @@ async def sign_up(b: Backends, form: SignupRequest) -> int:
             id=new_id(),
             username=form.username,
             email=str(form.email),
-            password_hash=hash_password(form.password),
+            password_hash=await hash_password_async(form.password),
             display_name=form.display_name or form.username,
             now=time.time(),
         )
@@ -61,13 +61,15 @@ async def log_in(b: Backends, login: str, password: str, client_address: str) ->
             f"Too many failed log-ins. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
-    if not verify_password(row["password_hash"] if row else None, password):
+    if not await verify_password_async(row["password_hash"] if row else None, password):
         raise Unauthorized(LOGIN_FAILED)
     await ratelimits.reset(b.redis, [account_key])
     await ratelimits.give_back(b.redis, [address_key])
     if needs_rehash(row["password_hash"]):
         await b.graph.write(
-            "queries/user_set_password_hash", id=row["id"], password_hash=hash_password(password)
+            "queries/user_set_password_hash",
+            id=row["id"],
+            password_hash=await hash_password_async(password),
         )
     await mark_seen(b, row["id"])
     return row["id"]
@@ -118,7 +120,7 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
     row = await b.graph.read_one("queries/user_credentials_by_id", id=user_id)
     if row is None:
         raise Unauthorized("This account no longer exists.")
-    if not verify_password(row["password_hash"], password):
+    if not await verify_password_async(row["password_hash"], password):
         raise Unauthorized(
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from typing import Any
 
 from graph.errors import Invalid
+from graph.ids import MAX_ID
 
 
 def encode_cursor(*values: Any) -> str:
@@ -22,8 +24,17 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
         values = None
-    if not isinstance(values, list) or len(values) != arity:
+    if not isinstance(values, list) or len(values) != arity or not all(map(_plain, values)):
         raise Invalid(
             "The cursor is not valid.", errors={"cursor": ["Not a cursor from this API."]}
         )
     return values
+
+
+def _plain(value: Any) -> bool:
+    """What this API puts in cursors: ids (64-bit) and times (finite numbers)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 0 <= value <= MAX_ID
+    return isinstance(value, float) and math.isfinite(value)

@@ -18,6 +18,20 @@ from flock.settings import Settings
 GRAPH_ERRORS = (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
 
 
+class GraphUnavailable(Exception):
+    """Neo4j cannot answer now: down, restarting, or a statement ran past its timeout. The
+    faces answer 503 with Retry-After; nothing was changed."""
+
+
+# Driver errors that mean "not now" rather than "wrong statement".
+_UNAVAILABLE = (
+    neo4j.exceptions.ServiceUnavailable,
+    neo4j.exceptions.SessionExpired,
+    neo4j.exceptions.TransientError,
+)
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
+
+
 def _query(name: str, timeout: float) -> Query:
     return Query(statement(name), timeout=timeout)  # type: ignore[arg-type]
 
@@ -30,6 +44,8 @@ class Graph:
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
             connection_acquisition_timeout=5.0,
+            connection_timeout=3.0,
+            max_transaction_retry_time=5.0,  # a request waits seconds for Neo4j, not 30
             notifications_min_severity="OFF",
         )
         self.database = settings.neo4j_database
@@ -52,9 +68,16 @@ class Graph:
         return rows[0] if rows else None
 
     async def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
-        records, _, _ = await self.driver.execute_query(
-            _query(name, self.timeout), params, routing_=routing, database_=self.database
-        )
+        try:
+            records, _, _ = await self.driver.execute_query(
+                _query(name, self.timeout), params, routing_=routing, database_=self.database
+            )
+        except _UNAVAILABLE as error:
+            raise GraphUnavailable(f"{name}: {error}") from error
+        except neo4j.exceptions.ClientError as error:
+            if error.code and error.code.startswith(_TIMED_OUT):
+                raise GraphUnavailable(f"{name}: timed out") from error
+            raise
         return [record.data() for record in records]
 
     async def ping(self) -> None:

@@ -26,6 +26,10 @@ class DomainError(Exception):
         return HTTPStatus(self.status).phrase.lower().replace(" ", "-")
 
 
+class BadRequest(DomainError):
+    status = 400
+
+
 class Invalid(DomainError):
     status = 422
 

@@ -11,6 +11,16 @@ import threading
 import time
 
 EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
+MAX_ID = 2**63 - 1  # the largest id Neo4j (a signed 64-bit integer) can hold
+
+
+def id_argument(text: str) -> int:
+    """An id given as text (a URL's query string): a ValueError unless it is a whole number
+    from 0 to MAX_ID, so that `request.args.get(..., type=id_argument)` falls back."""
+    value = int(text)
+    if not 0 <= value <= MAX_ID:
+        raise ValueError(f"not an id: {text!r}")
+    return value
 
 
 class IdGenerator:

@@ -20,10 +20,10 @@ from graph.backends import Backends
 from graph.errors import Invalid, NotFound
 from graph.ids import new_id
 from jobs import events
-from jobs.stores.media import SERVED, media_key, media_store, render_served_versions
+from jobs.stores.media import MAX_FRAMES, SERVED, media_key, media_store, render_served_versions
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000  # of all frames together: what the served versions would decode
 MAX_PER_POST = 4
 
 
@@ -61,10 +61,14 @@ def inspect_image(data: bytes) -> tuple[str, int, int]:
             kind, (width, height) = image.format, image.size
             if kind not in FORMATS:
                 raise _invalid("Upload a JPEG, PNG, GIF or WebP image.")
-            if width * height > MAX_PIXELS:
+            frames = getattr(image, "n_frames", 1)  # counted without decoding the pixels
+            if frames > MAX_FRAMES:
+                raise _invalid(f"Animations can have at most {MAX_FRAMES} frames.")
+            if width * height * min(frames, MAX_FRAMES) > MAX_PIXELS:
                 raise _invalid("That image has too many pixels.")
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # the whole first frame decodes: a truncated file is refused here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise _invalid("That file is not an image we can show.") from None
     return FORMATS[kind], width, height
 
@@ -90,7 +94,11 @@ async def read_media(b: Backends, media_id: int, variant: str) -> bytes:
     store = media_store(b.settings)
     data = await asyncio.to_thread(store.get, media_key(media_id, variant))
     if data is None:  # the job has not run yet (or the versions were lost): make them now
-        if await asyncio.to_thread(render_served_versions, store, media_id):
+        try:
+            rendered = await asyncio.to_thread(render_served_versions, store, media_id)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            raise NotFound("That image cannot be shown.") from None  # an original that broke
+        if rendered:
             data = await asyncio.to_thread(store.get, media_key(media_id, variant))
     if data is None:
         raise NotFound("No such image.")

@@ -1,7 +1,12 @@
-"""Password hashing with Argon2id; the hash never leaves the graph layer."""
+"""Password hashing with Argon2id; the hash never leaves the graph layer.
+
+Hashing takes tens of milliseconds of CPU on purpose: the use cases call the `*_async` forms,
+which run it in a thread (argon2-cffi releases the GIL), so log-ins never stall the event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +29,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_async(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import secrets
+import struct
 
 import boto3
 import httpx
@@ -291,3 +292,39 @@ def test_media_in_s3(s3_stack, sign_up, wait_until):
 def _keys(s3, bucket: str, media_id: str) -> set[str]:
     listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"media/{media_id}/")
     return {item["Key"].rsplit("/", 1)[1] for item in listed.get("Contents", [])}
+
+
+def huge_canvas_gif(frames: int = 30, side: int = 6000) -> bytes:
+    """A 729-byte animation: a 6000x6000 canvas with frames of 1x1 pixel each (whoever decodes
+    every frame at canvas size needs gigabytes)."""
+    out = b"GIF89a" + struct.pack("<HH", side, side) + b"\x80\x00\x00" + b"\x00" * 3 + b"\xff" * 3
+    for _ in range(frames):
+        out += b"\x21\xf9\x04\x00\x0a\x00\x00\x00"  # 0.1 s a frame
+        out += b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00\x02\x02\x44\x01\x00"
+    return out + b"\x3b"
+
+
+def test_decompression_bombs_and_truncated_images_are_refused_at_upload(http, new_user):
+    user = new_user("bomb")
+    bomb = upload(http, user, huge_canvas_gif(), "bomb.gif")
+    assert bomb.status_code == 422 and "too many pixels" in bomb.json()["detail"]
+    whole = image_bytes("JPEG", size=(800, 600))
+    cut = upload(http, user, whole[: len(whole) // 2], "cut.jpg")
+    assert cut.status_code == 422, cut.text
+    assert upload(http, user, whole, "whole.jpg").status_code == 201
+
+
+def test_served_versions_carry_no_metadata_blocks(http, new_user, drain_queue):
+    user = new_user("meta")
+    secret = b"the-uploaders-secret-note"
+    jpeg, gif = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(jpeg, "JPEG", comment=secret)
+    frames = [Image.new("P", (60, 40), i) for i in (1, 2)]
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], comment=secret)
+    for data, name in ((jpeg.getvalue(), "c.jpg"), (gif.getvalue(), "c.gif")):
+        assert secret in data
+        item = upload(http, user, data, name).json()
+        drain_queue()
+        for url in (item["url"], item["thumbnail_url"]):
+            served = http.get(url)
+            assert served.status_code == 200 and secret not in served.content, (name, url)

@@ -400,3 +400,29 @@ def test_posts_made_while_redis_is_down_reach_feeds_when_it_is_back(
         after = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
         assert [p["id"] for p in after] == [posted.json()["id"]]
         assert second.processes["worker"].alive()  # it waited for Redis instead of quitting
+
+
+def test_cursors_are_exact_for_adjacent_ids_on_the_hot_path(http, new_user, drain_queue, rds):
+    """Ids are about 2^58 and Redis scores are doubles (exact to 2^53): ids one apart share a
+    score, yet since_id and max_id cut a page exactly, at both ends."""
+    user = new_user("ex")
+    http.get("/api/timeline", headers=user["auth"])
+    drain_queue()
+    assert has_feed(rds, user)
+    first, second = (
+        int(http.post("/api/tweets", json={"text": t}, headers=user["auth"]).json()["id"])
+        for t in ("first", "second")
+    )
+    drain_queue()
+
+    def page(**params) -> list[int]:
+        response = http.get("/api/timeline", params=params, headers=user["auth"])
+        assert response.status_code == 200, response.text
+        return [int(p["id"]) for p in response.json()["items"]]
+
+    assert page(since_id=first - 1, max_id=first + 1) == [first]
+    assert page(since_id=first - 1) == [second, first]
+    assert page(since_id=first) == [second]
+    assert page(max_id=second) == [first]
+    assert page(max_id=second + 1) == [second, first]
+    assert page(max_id=first) == []

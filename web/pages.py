@@ -8,6 +8,7 @@ from graph import accounts, discovery, follows, posts, timelines
 from graph.backends import backends
 from graph.cursors import decode_cursor, encode_cursor
 from graph.errors import DomainError, NotFound
+from graph.ids import id_argument
 from graph.requests import DeleteAccountRequest, ProfilePatch
 from web.forms import form_data, validate_form
 from web.session import is_htmx, log_out_session, login_required, viewer_id
@@ -24,7 +25,7 @@ async def home():
     if g.me is None:
         return await render_template("landing.html")
     b = backends()
-    max_id = request.args.get("max_id", type=int)
+    max_id = request.args.get("max_id", type=id_argument)
     items, next_max = await timelines.home_timeline(b, viewer_id(), max_id, None, PAGE)
     more = url_for("web_pages.home", max_id=next_max) if next_max else None
     if is_htmx() and max_id:
@@ -44,7 +45,7 @@ async def profile(username: str):
     b = backends()
     tab = "replies" if request.args.get("tab") == "replies" else "tweets"
     user = await accounts.profile(b, username, viewer_id())
-    max_id = request.args.get("max_id", type=int)
+    max_id = request.args.get("max_id", type=id_argument)
     kind = posts.REPLY if tab == "replies" else posts.TWEET
     items, next_max = await posts.user_posts(b, username, kind, viewer_id(), max_id, PAGE)
     more = (

@@ -11,6 +11,7 @@ from quart import Blueprint, make_response, redirect, render_template, request, 
 from graph import likes, media, posts
 from graph.backends import backends
 from graph.errors import DomainError, Forbidden, Invalid, NotFound
+from graph.ids import id_argument
 from graph.requests import PostText
 from web.forms import form_data, validate_form
 from web.session import is_htmx, login_required, safe_next, viewer_id
@@ -50,7 +51,7 @@ async def show(collection: str, post_id: int):
     """The thread: ancestors, the post, its replies (paged with `after`), a reply box."""
     kind = kind_of(collection)
     b = backends()
-    after = request.args.get("after", type=int) or 0
+    after = request.args.get("after", type=id_argument) or 0
     post = await posts.get_post(b, kind, post_id, viewer_id(), with_deleted=True)
     replies, next_after = await posts.replies_page(
         b, kind, post_id, viewer_id(), REPLIES_PAGE, after

@@ -12,13 +12,14 @@ from web.session import is_htmx, viewer_id
 blueprint = Blueprint("web_search", __name__)
 
 PAGE = 20
+MAX_PAGE = 100  # as the API: deeper pages are empty anyway
 
 
 @blueprint.get("/search")
 async def search():
     q = request.args.get("q", "")
     tab = "users" if request.args.get("type") == "users" else "tweets"
-    page = max(request.args.get("page", default=1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", default=1, type=int) or 1, 1), MAX_PAGE)
     results, error, status = None, None, 200
     if q.strip():
         run = find.search_users if tab == "users" else find.search_posts

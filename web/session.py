@@ -6,11 +6,12 @@ from __future__ import annotations
 import hmac
 import secrets
 from functools import wraps
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from quart import current_app, g, redirect, request, session, url_for
 
-from graph.errors import Forbidden
+from graph.errors import BadRequest, Forbidden
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -85,7 +86,17 @@ def is_htmx() -> bool:
 
 
 def safe_next(path: str | None) -> str | None:
-    """Only a path on this site: never an open redirect to another host."""
-    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
-        return path
-    return None
+    """Only a path on this site: never an open redirect to another host. A target with control
+    characters (a browser drops a tab, so `/<TAB>/evil.example` would leave the site; CR or LF
+    would split the header) is refused with 400; other targets that are not local paths
+    (`//host`, `/\\host`, `https://...`) are ignored."""
+    if not path:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        raise BadRequest("That link is not valid.")
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc:
+        return None
+    return path

@@ -29,6 +29,7 @@ from flock.settings import Settings
 log = logging.getLogger("flock.feeds")
 
 SENTINEL = "ready"
+SAME_SCORE_SLACK = 32  # members read beyond a page: ids that round to a bound's score
 FANOUT_BATCH = 1000
 
 # Adds a post to each feed that exists, then trims to the cap (rank 0 is the sentinel, kept).
@@ -73,17 +74,24 @@ class FeedSlice:
 async def read_feed(
     r: aioredis.Redis, settings: Settings, user_id: int, max_id: int, since_id: int, count: int
 ) -> FeedSlice | None:
-    """Ids between since_id and max_id (exclusive), newest first; None when there is no feed."""
+    """Ids between since_id and max_id (exclusive), newest first; None when there is no feed.
+
+    Scores are doubles, exact only up to 2^53, and ids are about 2^58: ids a few dozen apart
+    share a score. So the range is read with inclusive bounds and a little more than asked,
+    then cut exactly by the ids themselves (the members)."""
     async with r.pipeline(transaction=False) as pipe:
-        pipe.zrevrangebyscore(feed_key(user_id), f"({max_id}", f"({since_id}", start=0, num=count)
+        pipe.zrevrangebyscore(
+            feed_key(user_id), max_id, since_id, start=0, num=count + SAME_SCORE_SLACK
+        )
         pipe.zcard(feed_key(user_id))
         pipe.expire(feed_key(user_id), feed_ttl(settings))
         pipe.smembers(BIG_AUTHORS)
         members, size, _, big = await pipe.execute()
     if size == 0:
         return None
+    ids = sorted((int(m) for m in members if m != SENTINEL.encode()), reverse=True)
     return FeedSlice(
-        ids=[int(m) for m in members if m != SENTINEL.encode()],
+        ids=[i for i in ids if since_id < i < max_id][:count],
         full=size - 1 >= settings.timeline_cap,
         big_authors={int(m) for m in big if m != SENTINEL.encode()}
         if SENTINEL.encode() in big

@@ -126,8 +126,10 @@ def served_content_type(data: bytes) -> str:
 def _still_jpeg(image: Image.Image, box: tuple[int, int]) -> bytes:
     upright = ImageOps.exif_transpose(image)
     upright.thumbnail(box)
+    pixels = upright.convert("RGB")
+    pixels.info = {}  # no comment, XMP, ICC or EXIF is carried into what is served
     out = io.BytesIO()
-    upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+    pixels.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
 
 
@@ -139,6 +141,7 @@ def _animated_gif(image: Image.Image, box: tuple[int, int]) -> bytes:
         if index == MAX_FRAMES:
             break
         still = frame.convert("RGBA")
+        still.info = {}  # no comment or application extension is carried over
         still.thumbnail(box)
         frames.append(still)
         durations.append(frame.info.get("duration", 100))
