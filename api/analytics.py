@@ -1,10 +1,16 @@
-"""`/api/analytics/*`: read-only Cypher for accounts with the analyst role."""
+"""`/api/analytics/*`: the named analytics queries, for accounts with the analyst role.
+
+Neo4j Community has no property-level security, so an analyst's own Cypher could read every
+email and password hash, fetch URLs with LOAD CSV, or run admin commands. The endpoint therefore
+runs only the reviewed queries of `cypher/analytics/`, with parameters (which cannot change a
+statement). Own Cypher is for operators, through `flock cypher --query` on the machine (whoever
+can run it holds the database password anyway)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
@@ -12,24 +18,32 @@ from api.bearer import token_required
 from graph import analytics
 from graph.backends import backends
 from graph.errors import Forbidden
+from graph.requests import Strict, invalid
 
 blueprint = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
 
 ANALYST = "analyst"
 
 
-class AnalyticsQuery(BaseModel):
-    name: str | None = Field(default=None, description="A query of `cypher/analytics/`")
-    query: str | None = Field(default=None, max_length=20_000, description="Or your own Cypher")
+OWN_CYPHER_REFUSED = (
+    "Only named queries run here (GET /api/analytics/queries lists them); your own Cypher runs "
+    "through `flock cypher --query`, for operators."
+)
+
+
+class AnalyticsQuery(Strict):
+    name: str = Field(description="A query of `cypher/analytics/` (GET /api/analytics/queries)")
+    query: str | None = Field(default=None, description="Refused: named queries only")
     params: dict[str, Any] = Field(default_factory=dict)
     max_rows: int = Field(default=analytics.DEFAULT_MAX_ROWS, ge=1, le=10_000)
     timeout: float = Field(default=analytics.DEFAULT_TIMEOUT, gt=0, le=60)
 
-    @model_validator(mode="after")
-    def one_of_name_or_query(self):
-        if (self.name is None) == (self.query is None):
-            raise ValueError("Give either `name` or `query`.")
-        return self
+    @field_validator("query")
+    @classmethod
+    def no_own_cypher(cls, value: str | None) -> None:
+        if value is not None:
+            raise invalid(OWN_CYPHER_REFUSED)
+        return None
 
 
 class QueryResult(BaseModel):
@@ -71,14 +85,11 @@ async def list_queries():
 @validate_request(AnalyticsQuery)
 @validate_response(QueryResult)
 async def run_query(data: AnalyticsQuery):
-    """Run a named query or your own Cypher in a READ transaction: writes are refused (403), a
-    query past its timeout is stopped (504), rows beyond `max_rows` are not returned."""
+    """Run a named query in a READ transaction: a query past its timeout is stopped (504), rows
+    beyond `max_rows` are not returned."""
     await _require_analyst()
-    if data.name is not None:
-        named = analytics.named_query(data.name)
-        text, params = named.text, analytics.named_params(named, data.params)
-    else:
-        text, params = data.query, data.params
+    named = analytics.named_query(data.name)
+    text, params = named.text, analytics.named_params(named, data.params)
     b = backends()
     result = await analytics.run_read_only(
         b.graph.driver, b.graph.database, text, params, data.timeout, data.max_rows

@@ -113,8 +113,10 @@ def write_conf(home: Path, bolt_port: int, heap: str, pagecache: str) -> Path:
         "server.https.enabled": "false",
         "dbms.security.auth_enabled": "true",
         "dbms.usage_report.enabled": "false",
-        # Analysts run their own read-only Cypher: no reading the server's files with LOAD CSV.
+        # Defence in depth under the named-queries-only analytics endpoint: no reading the
+        # server's files, and no fetching any URL, with LOAD CSV.
         "dbms.security.allow_csv_import_from_file_urls": "false",
+        "internal.dbms.cypher_ip_blocklist": "0.0.0.0/0,::/0",  # (dbms.cypher.ip_blocklist)
         "server.memory.heap.initial_size": heap,
         "server.memory.heap.max_size": heap,
         "server.memory.pagecache.size": pagecache,
