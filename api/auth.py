@@ -8,7 +8,7 @@ from quart_schema import validate_request, validate_response
 from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
-from graph import accounts, refresh_tokens
+from graph import accounts, refresh_tokens, web_sessions
 from graph.backends import backends
 
 blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
@@ -53,6 +53,17 @@ async def logout(data: LogoutRequest):
     await tokens.revoke_access_token(b.redis, g.claims)
     if data.refresh_token:
         await refresh_tokens.revoke_refresh_token(b, data.refresh_token)
+    return "", 204
+
+
+@blueprint.post("/logout/everywhere")
+@token_required
+async def logout_everywhere():
+    """Revoke this access token, every refresh-token family and every web session of the
+    account (other access tokens run out within their few minutes)."""
+    b = backends()
+    await tokens.revoke_access_token(b.redis, g.claims)
+    await web_sessions.end_all_sessions(b, g.user_id)
     return "", 204
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 import httpx
 import pytest
@@ -172,3 +173,49 @@ def test_unknown_page_is_a_styled_404(browser):
     response = browser.get("/no/such/page")
     assert response.status_code == 404
     assert "This page does not exist." in response.text and "Flock" in response.text
+
+
+def _logged_in_copy(base_url, cookies) -> httpx.Client:
+    """Another client holding a copy of these cookies (a stolen or shared session)."""
+    copy = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
+    for cookie in cookies.jar:
+        copy.cookies.set(cookie.name, cookie.value)
+    return copy
+
+
+def test_a_session_cookie_copied_before_log_out_is_worthless_after(browser, base_url):
+    name, _ = sign_up(browser)
+    home = browser.get("/")
+    assert f"Log out @{name}" in home.text
+    with _logged_in_copy(base_url, browser.cookies) as thief:
+        assert f"Log out @{name}" in thief.get("/").text
+        browser.post("/logout", data={"csrf_token": csrf_from(home.text)})
+        assert f"Log out @{name}" not in thief.get("/").text
+        assert thief.get("/settings/profile").status_code == 302
+
+
+def test_log_out_everywhere_ends_every_session_and_refresh_token(browser, base_url, http):
+    name, _ = sign_up(browser)
+    pair = http.post("/api/auth/token", json={"login": name, "password": "a long enough secret"})
+    refresh = pair.json()["refresh_token"]
+    with httpx.Client(base_url=base_url, timeout=30, follow_redirects=False) as laptop:
+        page = laptop.get("/login")
+        laptop.post("/login", data={"csrf_token": csrf_from(page.text), "login": name,
+                                    "password": "a long enough secret"})  # fmt: skip
+        assert f"Log out @{name}" in laptop.get("/").text
+        settings_page = browser.get("/settings/profile")
+        assert "Log out everywhere" in settings_page.text
+        done = browser.post(
+            "/logout/everywhere", data={"csrf_token": csrf_from(settings_page.text)}
+        )
+        assert done.status_code == 302
+        assert f"Log out @{name}" not in laptop.get("/").text
+        assert f"Log out @{name}" not in browser.get("/").text
+    assert http.post("/api/auth/refresh", json={"refresh_token": refresh}).status_code == 401
+
+
+def test_the_session_cookie_lives_as_long_as_configured(browser, settings):
+    sign_up(browser)
+    cookie = next(c for c in browser.cookies.jar if c.name == "session")
+    lifetime = cookie.expires - time.time()
+    assert settings.session_ttl - 120 < lifetime <= settings.session_ttl + 5

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, redirect, render_template, request, url_for
+from quart import Blueprint, g, redirect, render_template, request, url_for
 
-from graph import accounts
+from graph import accounts, web_sessions
 from graph.backends import backends
 from graph.errors import DomainError
 from graph.requests import SignupRequest
 from web.forms import form_data, validate_form
-from web.session import log_in_session, log_out_session, safe_next
+from web.session import (
+    log_in_session,
+    log_out_session,
+    login_required,
+    safe_next,
+    session_token,
+)
 
 blueprint = Blueprint("web_auth", __name__)
 
@@ -26,7 +32,7 @@ async def signup():
         except DomainError as error:
             errors = error.errors or {"form": [error.detail]}
         else:
-            log_in_session(user_id)
+            log_in_session(await web_sessions.start_session(backends(), user_id))
             return redirect(url_for("web_pages.home"))
     values.pop("password", None)  # never echo a password back into the page
     return await render_template("signup.html", values=values, errors=errors), 422
@@ -53,11 +59,24 @@ async def login():
             next=next_path,
         )
         return page, error.status, error.headers
-    log_in_session(user_id)
+    log_in_session(await web_sessions.start_session(backends(), user_id))
     return redirect(next_path or url_for("web_pages.home"))
 
 
 @blueprint.post("/logout")
 async def logout():
+    """End this session: its cookie, even copied elsewhere, logs nobody in any more."""
+    token = session_token()
+    if token is not None:
+        await web_sessions.end_session(backends(), token)
     log_out_session()
     return redirect(url_for("web_pages.home"))
+
+
+@blueprint.post("/logout/everywhere")
+@login_required
+async def logout_everywhere():
+    """End every web session and API refresh-token family of this account."""
+    await web_sessions.end_all_sessions(backends(), g.me["id_int"])
+    log_out_session()
+    return redirect(url_for("web_auth.login"))

@@ -1,5 +1,6 @@
-"""The web session: a signed cookie (itsdangerous, via Quart) holding the user id, and the
-CSRF token every state-changing request must carry (form field or `X-CSRF-Token` header)."""
+"""The web session: a signed cookie (itsdangerous, via Quart) holding the session's token (the
+session itself is in the graph, graph/web_sessions.py, so that it can be ended), and the CSRF
+token every state-changing request must carry (form field or `X-CSRF-Token` header)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def log_in_session(user_id: int) -> None:
-    """Start a fresh session for the user (a new CSRF secret: no fixation)."""
+def log_in_session(token: str) -> None:
+    """Carry a fresh session's token (and a new CSRF secret: no fixation) in the cookie."""
     session.clear()
-    session["user_id"] = str(user_id)
+    session["sid"] = token
     session["csrf"] = secrets.token_urlsafe(16)
     session.permanent = True
 
@@ -30,9 +31,9 @@ def log_out_session() -> None:
     session.clear()
 
 
-def session_user_id() -> int | None:
-    value = session.get("user_id")
-    return int(value) if value and value.isdigit() else None
+def session_token() -> str | None:
+    value = session.get("sid")
+    return value if isinstance(value, str) else None
 
 
 def login_required(view):

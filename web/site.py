@@ -8,12 +8,12 @@ import logging
 from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from graph import accounts
+from graph import web_sessions
 from graph.backends import backends
-from graph.errors import DomainError, Unauthorized
+from graph.errors import DomainError
 from graph.posts import may_delete_post
 from web import auth, pages, posts, search, social, text
-from web.session import check_csrf, csrf_token, log_out_session, session_user_id
+from web.session import check_csrf, csrf_token, log_out_session, session_token
 
 log = logging.getLogger("flock.web")
 
@@ -46,12 +46,10 @@ def install_web(app: Quart) -> None:
         if not is_web_request():
             return
         g.me = None
-        user_id = session_user_id()
-        if user_id is not None:
-            try:
-                g.me = await accounts.my_profile(backends(), user_id)
-                g.me["id_int"] = user_id
-            except Unauthorized:  # the account was deleted meanwhile
+        token = session_token()
+        if token is not None:
+            g.me = await web_sessions.session_user(backends(), token)
+            if g.me is None:  # logged out elsewhere, expired, or the account is gone
                 log_out_session()
         await check_csrf()
 

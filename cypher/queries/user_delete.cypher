@@ -4,7 +4,7 @@ name: queries/user_delete
 */
 // Deletes an account with everything it wrote, liked and followed. Its posts go the way
 // post_delete takes them: tombstones where others replied, gone entirely otherwise. Its
-// uploaded images go too (a task deletes their stored bytes), and its refresh tokens. Returns
+// uploaded images go too (a task deletes their stored bytes), its refresh tokens and web sessions. Returns
 // the ids the after-effects need, read before anything they depend on is deleted.
 MATCH (u:User {id: $id})
 OPTIONAL MATCH (u)-[:POSTED]->(post:Post)
@@ -24,6 +24,10 @@ CALL (u) {
 CALL (u) {
   MATCH (u)-[:HAS_REFRESH_TOKEN]->(token:RefreshToken)
   DETACH DELETE token
+}
+CALL (u) {
+  MATCH (u)-[:HAS_SESSION]->(web_session:WebSession)
+  DETACH DELETE web_session
 }
 CALL (posts) {
   UNWIND posts AS p

@@ -1,0 +1,57 @@
+"""Web sessions, kept in the graph so that they can be ended: log-out, "log out everywhere" and
+account deletion end them server-side, and a cookie copied before that is worth nothing after.
+
+The cookie (signed by Quart with itsdangerous) carries a random token; Neo4j keeps only its
+SHA-256 digest, its owner and when it expires (FLOCK_SESSION_TTL). Each page reads the viewer
+through the session in one query, the one it read their profile with before. Like refresh
+tokens they live in the graph, not in Redis: losing Redis logs nobody out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Any
+
+from graph.backends import Backends
+from graph.errors import Unauthorized
+
+
+async def start_session(b: Backends, user_id: int) -> str:
+    """A new session for the user; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    row = await b.graph.write_one(
+        "queries/web_session_create",
+        user_id=user_id,
+        digest=_digest(token),
+        expires_at=now + b.settings.session_ttl,
+        now=now,
+    )
+    if row is None:
+        raise Unauthorized("This account no longer exists.")
+    return token
+
+
+async def session_user(b: Backends, token: str) -> dict[str, Any] | None:
+    """The signed-in user's own profile (with `id_int`), or None when the session has ended."""
+    row = await b.graph.read_one("queries/web_session_user", digest=_digest(token), now=time.time())
+    if row is None:
+        return None
+    return {**row["user"], "id_int": row["id"]}
+
+
+async def end_session(b: Backends, token: str) -> None:
+    await b.graph.write("queries/web_session_delete", digest=_digest(token))
+
+
+async def end_all_sessions(b: Backends, user_id: int) -> dict[str, int]:
+    """Every web session and refresh-token family of the user ends (access tokens, which live
+    minutes, run out by themselves)."""
+    row = await b.graph.write_one("queries/user_sessions_end_all", user_id=user_id)
+    return row or {"sessions": 0, "tokens": 0}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
