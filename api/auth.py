@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, g, request
+from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
 from api import tokens
@@ -20,7 +20,7 @@ blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
 async def signup(data: SignupRequest):
     """Create an account. 409 names the field when the username or email is taken."""
     b = backends()
-    user_id = await accounts.sign_up(b, data)
+    user_id = await accounts.sign_up(b, data, g.client_address)
     return await accounts.my_profile(b, user_id), 201
 
 
@@ -30,7 +30,7 @@ async def signup(data: SignupRequest):
 async def token(data: TokenRequest):
     """Log in with username or email and password: an access and a refresh token."""
     b = backends()
-    user_id = await accounts.log_in(b, data.login, data.password, request.remote_addr or "")
+    user_id = await accounts.log_in(b, data.login, data.password, g.client_address)
     return await _token_pair(user_id)
 
 

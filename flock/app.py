@@ -6,7 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from quart import Quart, Request, request
+from quart import Quart, Request, g, request
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -31,6 +31,7 @@ from graph.backends import Backends
 from graph.db import GraphUnavailable, SyncGraph
 from graph.errors import DomainError, Unavailable
 from graph.ids import MAX_ID
+from graph.requests import client_address
 from graph.schema import apply_schema
 from jobs.stores import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
@@ -107,6 +108,16 @@ def create_app(settings: Settings | None = None) -> Quart:
         limit = _multipart_limit(settings) if multipart else settings.max_body_bytes
         if (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
+
+    @app.before_request
+    async def note_client_address() -> None:
+        """Where the request came from, for rate limits: X-Forwarded-For only from proxies
+        named in FLOCK_TRUSTED_PROXIES."""
+        g.client_address = client_address(
+            request.remote_addr or "",
+            request.headers.get("X-Forwarded-For"),
+            settings.trusted_proxies,
+        )
 
     @app.before_request
     async def check_json() -> None:

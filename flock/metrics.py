@@ -9,12 +9,15 @@ requests (prometheus-client's multiprocess mode would be the next step).
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from quart import Blueprint, Quart, Response, g, request
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
+from api.problems import problem_response
 from flock.settings import running_stack
 from graph.backends import backends
 from jobs.queue import default_queue
@@ -55,8 +58,11 @@ def install_metrics(app: Quart) -> None:
 
 @blueprint.get("/metrics")
 async def metrics():
-    """The process's metrics in Prometheus' text format."""
+    """The process's metrics in Prometheus' text format: for a client that sends the bearer
+    token FLOCK_METRICS_TOKEN or, when none is set, for loopback clients only."""
     settings = backends().settings
+    if not _may_scrape(settings):
+        return problem_response(403, "Metrics are for the operator's monitoring only.")
     try:
         await asyncio.to_thread(_read_queue, settings)
     except Exception:  # noqa: BLE001, S110 - a dead Redis must not break the scrape
@@ -65,6 +71,17 @@ async def metrics():
     for service, state in (stack or {}).get("services", {}).items():
         RESTARTS.labels(service).set(state["restarts"])
     return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+def _may_scrape(settings) -> bool:
+    if settings.metrics_token:
+        expected = f"Bearer {settings.metrics_token}"
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode(), expected.encode())
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
 
 
 def _read_queue(settings) -> None:

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     posts_per_hour: int = 300  # tweets and replies per account per hour
     follows_per_hour: int = 400  # follows per account per hour
     uploads_per_hour: int = 100  # image uploads per account per hour
+    signups_per_hour_per_address: int = 20  # new accounts per client address per hour
+    trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For counts
+    metrics_token: str = ""  # empty: /metrics answers loopback clients only
 
     timeline_cap: int = 800
     active_days: int = 7

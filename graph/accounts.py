@@ -19,8 +19,12 @@ LOGIN_FAILED = "Wrong username, email or password."
 LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
 
 
-async def sign_up(b: Backends, form: SignupRequest) -> int:
-    """Create the account; a taken username or email (any case) is a 409 naming the field."""
+async def sign_up(b: Backends, form: SignupRequest, client_address: str) -> int:
+    """Create the account; a taken username or email (any case) is a 409 naming the field.
+    Each client address may create FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS accounts an hour."""
+    limit = b.settings.signups_per_hour_per_address
+    key = f"throttle:signup:address:{client_address}"
+    await ratelimits.throttle(b.redis, key, limit, 3600, "new accounts from this address")
     try:
         rows = await b.graph.write(
             "queries/user_create",
@@ -41,13 +45,20 @@ async def sign_up(b: Backends, form: SignupRequest) -> int:
     return rows[0]["id"]
 
 
-async def log_in(b: Backends, login: str, password: str, client_address: str) -> int:
+async def log_in(
+    b: Backends, login: str, password: str, client_address: str, known_device_of: int | None = None
+) -> int:
     """The user id for these credentials, throttled per account and per client address.
 
     Each try takes a slot of both counters first, in one atomic step, so N concurrent guesses
     over a limit of L try exactly L passwords; a success gives its slots back. The account's
     counter is one whatever name it is reached by (username or email, any case). Unknown user
     and wrong password get the same message, so accounts cannot be enumerated.
+
+    `known_device_of`: the account a browser proved it logged in to before (a signed device
+    cookie). For that account the address counter does not apply, so guessing from a shared
+    address (an office, a carrier's NAT) never locks the owner out; the account's own counter
+    still does.
     """
     s = b.settings
     row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
@@ -55,6 +66,8 @@ async def log_in(b: Backends, login: str, password: str, client_address: str) ->
     account_key = f"throttle:login:account:{account}"
     address_key = f"throttle:login:address:{client_address}"
     limits = {account_key: s.login_max_attempts, address_key: s.login_max_attempts_per_address}
+    if row is not None and known_device_of == row["id"]:
+        del limits[address_key]
     wait = await ratelimits.take(b.redis, limits, s.login_window_seconds)
     if wait:
         raise TooManyRequests(
@@ -64,7 +77,8 @@ async def log_in(b: Backends, login: str, password: str, client_address: str) ->
     if not await verify_password_async(row["password_hash"] if row else None, password):
         raise Unauthorized(LOGIN_FAILED)
     await ratelimits.reset(b.redis, [account_key])
-    await ratelimits.give_back(b.redis, [address_key])
+    if address_key in limits:
+        await ratelimits.give_back(b.redis, [address_key])
     if needs_rehash(row["password_hash"]):
         await b.graph.write(
             "queries/user_set_password_hash",

@@ -6,6 +6,7 @@ into `{field: [messages]}` for the API's problem details and the forms alike.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 
@@ -31,6 +32,31 @@ class Strict(BaseModel):
     """Unknown fields are errors, so a typo in a field name never passes silently."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def client_address(peer: str, forwarded_for: str | None, trusted_proxies: str) -> str:
+    """The address a request came from: the peer, or when the peer is one of the trusted
+    proxies (FLOCK_TRUSTED_PROXIES), the nearest address in X-Forwarded-For that is not one of
+    them. A client cannot choose its address for rate limits by sending the header itself."""
+    trusted = [
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in trusted_proxies.split(",")
+        if item.strip()
+    ]
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in trusted)
+
+    if not forwarded_for or not is_trusted(peer):
+        return peer
+    for hop in reversed([part.strip() for part in forwarded_for.split(",")]):
+        if not is_trusted(hop):
+            return hop
+    return peer
 
 
 def field_errors(error: ValidationError) -> dict[str, list[str]]:

@@ -14,6 +14,9 @@ from flock.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
 
+ISOLATED_SIGNUP_LIMIT = 20
+ISOLATED_METRICS_TOKEN = "metrics-token-for-tests"
+
 
 def _test_settings(var_dir) -> Settings:
     ports = {name: free_port() for name in ("bolt", "redis", "ts", "peer", "app")}
@@ -32,6 +35,8 @@ def _test_settings(var_dir) -> Settings:
         # Low enough for a test to reach, high enough for every other test's posting.
         "FLOCK_POSTS_PER_HOUR": "60",
         "FLOCK_UPLOADS_PER_HOUR": "20",
+        # Every test signs up from 127.0.0.1; the limit is tested on the isolated stack.
+        "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": "100000",
     }
     return Settings.from_env(env)
 
@@ -61,6 +66,9 @@ def isolated_stack(stack, tmp_path_factory):
         "FLOCK_NEO4J_URI": "",
         "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
         "FLOCK_NEO4J_PASSWORD": "",
+        "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": str(ISOLATED_SIGNUP_LIMIT),
+        "FLOCK_METRICS_TOKEN": ISOLATED_METRICS_TOKEN,
+        "FLOCK_TRUSTED_PROXIES": "127.0.0.9",
     }
     second = Stack(Settings.from_env({**os.environ, **env}))
     settings = second.start()

@@ -10,9 +10,11 @@ from graph.errors import DomainError
 from graph.requests import SignupRequest
 from web.forms import form_data, validate_form
 from web.session import (
+    known_device,
     log_in_session,
     log_out_session,
     login_required,
+    remember_device,
     safe_next,
     session_token,
 )
@@ -28,7 +30,7 @@ async def signup():
     form, errors = validate_form(SignupRequest, values)
     if form is not None:
         try:
-            user_id = await accounts.sign_up(backends(), form)
+            user_id = await accounts.sign_up(backends(), form, g.client_address)
         except DomainError as error:
             errors = error.errors or {"form": [error.detail]}
         else:
@@ -49,7 +51,8 @@ async def login():
             backends(),
             values.get("login", ""),
             values.get("password", ""),
-            request.remote_addr or "",
+            g.client_address,
+            known_device_of=known_device(),
         )
     except DomainError as error:
         page = await render_template(
@@ -60,7 +63,9 @@ async def login():
         )
         return page, error.status, error.headers
     log_in_session(await web_sessions.start_session(backends(), user_id))
-    return redirect(next_path or url_for("web_pages.home"))
+    response = redirect(next_path or url_for("web_pages.home"))
+    remember_device(response, user_id)
+    return response
 
 
 @blueprint.post("/logout")

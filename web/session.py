@@ -27,6 +27,39 @@ def log_in_session(token: str) -> None:
     session.permanent = True
 
 
+DEVICE_COOKIE = "flock_device"
+DEVICE_COOKIE_DAYS = 365
+
+
+def remember_device(response, user_id: int) -> None:
+    """After a successful log-in: a signed cookie saying this browser logged in to this
+    account, so that guesses from its address never lock its owner out (graph/accounts.py)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(str(user_id)),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def known_device() -> int | None:
+    """The account this browser logged in to before, when its device cookie is genuine."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value:
+        return None
+    try:
+        user_id = _device_serializer().loads(value, max_age=DEVICE_COOKIE_DAYS * 86400)
+    except BadSignature:
+        return None
+    return int(user_id) if str(user_id).isdigit() else None
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="flock-device")
+
+
 def log_out_session() -> None:
     session.clear()
 
