@@ -6,6 +6,7 @@ from functools import wraps
 
 from quart import g, request
 
+from api.openapi import AUTH_ATTRIBUTE
 from api.tokens import AccessClaims, verify_access_token
 from graph.backends import backends
 from graph.errors import Unauthorized
@@ -25,6 +26,7 @@ def token_required(view):
         g.claims, g.user_id = claims, claims.user_id
         return await view(*args, **kwargs)
 
+    setattr(wrapper, AUTH_ATTRIBUTE, "required")  # for the OpenAPI document
     return wrapper
 
 
@@ -37,6 +39,7 @@ def token_optional(view):
         g.claims, g.user_id = claims, (claims.user_id if claims else None)
         return await view(*args, **kwargs)
 
+    setattr(wrapper, AUTH_ATTRIBUTE, "optional")
     return wrapper
 
 

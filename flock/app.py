@@ -21,6 +21,7 @@ from api import search as api_search
 from api import timeline as api_timeline
 from api import users as api_users
 from api.json_bodies import check_json_body
+from api.openapi import FlockOpenAPI
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
 from flock.logs import configure_logging
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         swagger_ui_path=None,
         info={"title": "Flock API", "version": "1"},
         security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
+        openapi_provider_class=FlockOpenAPI,
     )
     for blueprint in (
         health.blueprint,
