@@ -34,7 +34,8 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
     base_name = name or f"flock-worker-{uuid.uuid4().hex[:12]}"
     keeper = upkeep.Upkeep(settings)
-    keeper.start()
+    keeper.name = base_name
+    keeper.start()  # alive from now on, before RQ registers the worker
     for attempt in itertools.count():
         keeper.name = f"{base_name}-{attempt}" if attempt else base_name
         try:

@@ -7,6 +7,7 @@ import socket
 import time
 import uuid
 
+import httpx
 import typesense
 from neo4j import GraphDatabase
 
@@ -178,3 +179,53 @@ def test_metrics_count_requests_by_route_and_report_the_queue(http):
     assert 'route="/api/users/<username>",status="404"' in text
     assert 'flock_http_request_seconds_bucket{le="0.005",method="GET",route="/healthz"}' in text
     assert re.search(r'flock_jobs\{state="failed"\} \d', text)
+
+
+def test_an_idle_worker_keeps_saying_it_is_alive(settings, wait_until):
+    """The worker's sign of life does not depend on job traffic: with nothing queued it is
+    renewed every few seconds and lives only seconds (so /readyz knows within seconds)."""
+    import redis
+
+    from jobs.upkeep import LIVENESS_TTL, liveness_key
+
+    with redis.Redis.from_url(settings.redis_url) as r:
+        keys = list(r.scan_iter(match=liveness_key("*")))
+        assert keys, "no worker says it is alive"
+        assert 0 < r.ttl(keys[0]) <= LIVENESS_TTL
+        first = int(r.get(keys[0]))
+        wait_until(lambda: r.get(keys[0]) is not None and int(r.get(keys[0])) > first, 15)
+
+
+def test_log_ins_do_not_stall_other_requests(base_url, new_user, settings):
+    """Password hashing runs off the event loop: while 32 failed log-ins run, 16 at a time,
+    /healthz keeps answering at once."""
+    import statistics
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    user = new_user("ar")
+    latencies, done = [], threading.Event()
+
+    def probe() -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            while not done.is_set():
+                started = time.perf_counter()
+                client.get("/healthz")
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.02)
+
+    def guess(i: int) -> int:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            body = {"login": f"nobody{i}{user['username']}", "password": "not the password"}
+            return client.post("/api/auth/token", json=body).status_code
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        codes = list(pool.map(guess, range(32)))
+    done.set()
+    prober.join()
+    assert set(codes) <= {401, 429}
+    assert len(latencies) >= 5
+    assert statistics.quantiles(latencies, n=10)[-1] < 0.5, sorted(latencies)[-5:]

@@ -19,6 +19,7 @@ from pathlib import Path
 from flock.settings import REPO_ROOT, STACK_FILE, Settings
 from flock.stack import neo4j as embedded_neo4j
 from flock.stack.processes import ManagedProcess, StackError, port_is_free, tcp_accepts
+from jobs.upkeep import liveness_key
 
 log = logging.getLogger("flock.stack")
 
@@ -225,11 +226,13 @@ def _worker_argv(name: str) -> list[str]:
 
 
 def _worker_registered(redis_url: str, name: str) -> bool:
+    """The worker says it is alive (what /readyz reads) and RQ knows it."""
     import redis
     from rq import Worker
 
     with redis.Redis.from_url(redis_url) as connection:
-        return any(worker.name == name for worker in Worker.all(connection=connection))
+        alive = connection.exists(liveness_key(name))
+        return bool(alive) and any(w.name == name for w in Worker.all(connection=connection))
 
 
 def _app_process(settings: Settings) -> ManagedProcess:
