@@ -18,6 +18,7 @@ from api.schemas import (
 )
 from graph import accounts, follows, posts
 from graph.backends import backends
+from graph.requests import PasswordChange
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api/users")
 
@@ -37,6 +38,18 @@ async def me():
 async def update_me(data: ProfilePatch):
     """Change display name, bio, location or website; the fields left out stay."""
     return await accounts.update_profile(backends(), g.user_id, data)
+
+
+@blueprint.put("/me/password")
+@token_required
+@validate_request(PasswordChange)
+async def change_my_password(data: PasswordChange):
+    """Change the password (needs the current one); every session and refresh token of the
+    account ends, this access token too: log in again with the new password."""
+    b = backends()
+    await accounts.change_password(b, g.user_id, data)
+    await tokens.revoke_access_token(b.redis, g.claims)
+    return "", 204
 
 
 @blueprint.delete("/me")

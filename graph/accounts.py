@@ -7,12 +7,12 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from graph import ratelimits
+from graph import ratelimits, web_sessions
 from graph.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
 from graph.passwords import hash_password_async, needs_rehash, verify_password_async
-from graph.requests import ProfilePatch, SignupRequest
+from graph.requests import PasswordChange, ProfilePatch, SignupRequest
 from jobs import events
 
 LOGIN_FAILED = "Wrong username, email or password."
@@ -127,6 +127,20 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
             raise Unauthorized("This account no longer exists.")
         await events.profile_changed(b, user_id)
     return await my_profile(b, user_id)
+
+
+async def change_password(b: Backends, user_id: int, form: PasswordChange) -> None:
+    """A new password, given the current one; every session and refresh-token family of the
+    account ends (whoever knew the old password is logged out everywhere)."""
+    row = await b.graph.read_one("queries/user_credentials_by_id", id=user_id)
+    if row is None:
+        raise Unauthorized("This account no longer exists.")
+    if not await verify_password_async(row["password_hash"], form.current_password):
+        message = "The current password is wrong."
+        raise Unauthorized(message, errors={"current_password": [message]})
+    new_hash = await hash_password_async(form.new_password)
+    await b.graph.write("queries/user_set_password_hash", id=user_id, password_hash=new_hash)
+    await web_sessions.end_all_sessions(b, user_id)
 
 
 async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:

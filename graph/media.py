@@ -20,7 +20,14 @@ from graph.backends import Backends
 from graph.errors import Invalid, NotFound
 from graph.ids import new_id
 from jobs import events
-from jobs.stores.media import MAX_FRAMES, SERVED, media_key, media_store, render_served_versions
+from jobs.stores.media import (
+    MAX_FRAMES,
+    SERVED,
+    RenderFailed,
+    media_key,
+    media_store,
+    render_served_versions,
+)
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # of all frames together: what the served versions would decode
@@ -96,8 +103,8 @@ async def read_media(b: Backends, media_id: int, variant: str) -> bytes:
     if data is None:  # the job has not run yet (or the versions were lost): make them now
         try:
             rendered = await asyncio.to_thread(render_served_versions, store, media_id)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise NotFound("That image cannot be shown.") from None  # an original that broke
+        except RenderFailed:
+            raise NotFound("That image cannot be shown.") from None  # past the caps, or broken
         if rendered:
             data = await asyncio.to_thread(store.get, media_key(media_id, variant))
     if data is None:

@@ -137,6 +137,16 @@ class DeleteAccountRequest(Strict):
     password: str
 
 
+class PasswordChange(Strict):
+    current_password: str
+    new_password: str = Field(description="10 to 128 characters, not a common password")
+
+    @field_validator("new_password")
+    @classmethod
+    def password_strength(cls, value: str) -> str:
+        return SignupRequest.password_strength(value)
+
+
 class PostText(Strict):
     text: str = Field(description="1 to 280 characters after Unicode NFC normalisation")
 

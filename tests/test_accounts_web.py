@@ -219,3 +219,34 @@ def test_the_session_cookie_lives_as_long_as_configured(browser, settings):
     cookie = next(c for c in browser.cookies.jar if c.name == "session")
     lifetime = cookie.expires - time.time()
     assert settings.session_ttl - 120 < lifetime <= settings.session_ttl + 5
+
+
+def test_a_password_change_ends_every_other_session(browser, base_url, http):
+    name, _ = sign_up(browser)
+    old, new = "a long enough secret", "another long secret 2"
+    pair = http.post("/api/auth/token", json={"login": name, "password": old}).json()
+    with _logged_in_copy(base_url, browser.cookies) as other_tab:
+        settings_page = browser.get("/settings/profile")
+        wrong = browser.post("/settings/password", data={
+            "csrf_token": csrf_from(settings_page.text), "current_password": "not it at all",
+            "new_password": new})  # fmt: skip
+        assert wrong.status_code == 422 and "The current password is wrong." in wrong.text
+        changed = browser.post("/settings/password", data={
+            "csrf_token": csrf_from(settings_page.text), "current_password": old,
+            "new_password": new})  # fmt: skip
+        assert changed.status_code == 200 and "Password changed" in changed.text
+        assert f"Log out @{name}" in browser.get("/").text  # this browser stays signed in
+        assert f"Log out @{name}" not in other_tab.get("/").text
+    refresh = http.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refresh.status_code == 401
+    assert http.post("/api/auth/token", json={"login": name, "password": old}).status_code == 401
+    assert http.post("/api/auth/token", json={"login": name, "password": new}).status_code == 200
+
+
+def test_the_api_changes_a_password_and_logs_the_account_out(http, new_user):
+    user = new_user("pw")
+    body = {"current_password": user["password"], "new_password": "a brand new secret 9"}
+    assert http.put("/api/users/me/password", json=body, headers=user["auth"]).status_code == 204
+    assert http.get("/api/users/me", headers=user["auth"]).status_code == 401
+    again = http.post("/api/auth/refresh", json={"refresh_token": user["refresh"]})
+    assert again.status_code == 401

@@ -8,6 +8,8 @@ import os
 import re
 import secrets
 import struct
+import subprocess
+import sys
 
 import boto3
 import httpx
@@ -328,3 +330,21 @@ def test_served_versions_carry_no_metadata_blocks(http, new_user, drain_queue):
         for url in (item["url"], item["thumbnail_url"]):
             served = http.get(url)
             assert served.status_code == 200 and secret not in served.content, (name, url)
+
+
+def test_rendering_runs_in_a_child_with_a_memory_cap(tmp_path):
+    """The renderer caps its own memory before decoding: a 36-megapixel image within the
+    upload limits, rendered under a 64 MB cap, fails cleanly; under the default cap it renders."""
+    big = io.BytesIO()
+    Image.new("RGB", (6000, 6000), (10, 20, 30)).save(big, "PNG")
+
+    def render(memory_mb: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "FLOCK_RENDER_MEMORY_MB": memory_mb}
+        return subprocess.run(
+            [sys.executable, "-m", "jobs.stores.render_image"], input=big.getvalue(),
+            capture_output=True, timeout=120, env=env,
+        )  # fmt: skip
+
+    capped = render("64")
+    assert capped.returncode != 0 and b"Traceback" not in capped.stderr, capped.stderr[-300:]
+    assert render("1024").returncode == 0

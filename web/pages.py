@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
-from graph import accounts, discovery, follows, posts, timelines
+from graph import accounts, discovery, follows, posts, timelines, web_sessions
 from graph.backends import backends
 from graph.cursors import decode_cursor, encode_cursor
 from graph.errors import DomainError, NotFound
 from graph.ids import id_argument
-from graph.requests import DeleteAccountRequest, ProfilePatch
+from graph.requests import DeleteAccountRequest, PasswordChange, ProfilePatch
 from web.forms import form_data, validate_form
-from web.session import is_htmx, log_out_session, login_required, viewer_id
+from web.session import is_htmx, log_in_session, log_out_session, login_required, viewer_id
 
 blueprint = Blueprint("web_pages", __name__)
 
@@ -90,6 +90,27 @@ async def edit_profile():
         return page, 422
     me = await accounts.update_profile(backends(), viewer_id(), patch)
     return await render_template("settings.html", values=me, errors={}, saved=True)
+
+
+@blueprint.post("/settings/password")
+@login_required
+async def change_password():
+    """A new password: every other session ends; this browser gets a fresh one."""
+    form, errors = validate_form(PasswordChange, await form_data())
+    if form is not None:
+        b = backends()
+        try:
+            await accounts.change_password(b, viewer_id(), form)
+        except DomainError as error:
+            errors = error.errors or {"current_password": [error.detail]}
+        else:
+            log_in_session(await web_sessions.start_session(b, viewer_id()))
+            page = await render_template(
+                "settings.html", values=g.me, errors={}, saved=False, password_changed=True
+            )
+            return page
+    page = await render_template("settings.html", values=g.me, errors=errors, saved=False)
+    return page, 422
 
 
 @blueprint.post("/settings/delete")

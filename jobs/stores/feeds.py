@@ -29,7 +29,7 @@ from flock.settings import Settings
 log = logging.getLogger("flock.feeds")
 
 SENTINEL = "ready"
-SAME_SCORE_SLACK = 32  # members read beyond a page: ids that round to a bound's score
+SAME_SCORE_SLACK = 8  # members read beyond a page: ids that round to a bound's score
 FANOUT_BATCH = 1000
 
 # Adds a post to each feed that exists, then trims to the cap (rank 0 is the sentinel, kept).

@@ -12,7 +12,6 @@ They can be made again at any time.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 import time
@@ -23,13 +22,11 @@ from typing import Protocol
 
 import boto3
 from botocore.exceptions import ClientError
-from PIL import Image, ImageOps, ImageSequence
 
 from flock.settings import Settings
 from graph.db import SyncGraph
+from jobs.stores.render_image import MAX_FRAMES, SERVED, RenderFailed, render_capped  # noqa: F401
 
-SERVED = {"large": (2048, 2048), "thumb": (600, 600)}
-MAX_FRAMES = 300  # an animated GIF's frames kept when it is served
 VARIANTS = ("original", *SERVED)
 
 
@@ -104,16 +101,13 @@ def media_store(settings: Settings) -> MediaStore:
 
 
 def render_served_versions(store: MediaStore, media_id: int) -> bool:
-    """Write the served versions from the original; False when the original is gone."""
+    """Write the served versions from the original, rendered in a child process with a memory
+    and time cap (jobs/stores/render_image.py); False when the original is gone. An original
+    that cannot be rendered within the caps raises RenderFailed."""
     original = store.get(media_key(media_id, "original"))
     if original is None:
         return False
-    for variant, box in SERVED.items():
-        with Image.open(io.BytesIO(original)) as image:
-            if image.format == "GIF" and getattr(image, "is_animated", False):
-                data, content_type = _animated_gif(image, box), "image/gif"
-            else:
-                data, content_type = _still_jpeg(image, box), "image/jpeg"
+    for variant, (data, content_type) in render_capped(original).items():
         store.put(media_key(media_id, variant), data, content_type)
     return True
 
@@ -123,46 +117,21 @@ def served_content_type(data: bytes) -> str:
     return "image/gif" if data[:4] == b"GIF8" else "image/jpeg"
 
 
-def _still_jpeg(image: Image.Image, box: tuple[int, int]) -> bytes:
-    upright = ImageOps.exif_transpose(image)
-    upright.thumbnail(box)
-    pixels = upright.convert("RGB")
-    pixels.info = {}  # no comment, XMP, ICC or EXIF is carried into what is served
-    out = io.BytesIO()
-    pixels.save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()
-
-
-def _animated_gif(image: Image.Image, box: tuple[int, int]) -> bytes:
-    """Every frame (up to MAX_FRAMES) scaled into the box, re-encoded: nothing but the pictures
-    and their timing survives (no comments or application extensions)."""
-    frames, durations = [], []
-    for index, frame in enumerate(ImageSequence.Iterator(image)):
-        if index == MAX_FRAMES:
-            break
-        still = frame.convert("RGBA")
-        still.info = {}  # no comment or application extension is carried over
-        still.thumbnail(box)
-        frames.append(still)
-        durations.append(frame.info.get("duration", 100))
-    out = io.BytesIO()
-    frames[0].save(
-        out, "GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0,
-        disposal=2, optimize=False,
-    )  # fmt: skip
-    return out.getvalue()
-
-
 def rebuild_served_versions(
     settings: Settings, graph: SyncGraph, progress: Callable[[int], None]
 ) -> tuple[int, int]:
     """Re-render every image's served versions from its original (`flock media rebuild`);
-    returns (rendered, originals missing). `progress(n)` is called after each image."""
+    returns (rendered, originals missing or unrenderable). `progress(n)` is called after each
+    image."""
     store = media_store(settings)
     rendered = missing = 0
     for batch in graph.stream("queries/media_ids", batch=200):
         for media_id in batch:
-            if render_served_versions(store, media_id):
+            try:
+                done = render_served_versions(store, media_id)
+            except RenderFailed:
+                done = False
+            if done:
                 rendered += 1
             else:
                 missing += 1

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from jobs.stores import media
 from jobs.tasks.context import worker_context
 
+log = logging.getLogger("flock.tasks.media")
+
 
 def make_served_versions(media_id: int) -> bool:
-    """Write the large and thumb versions; False when the media is gone."""
+    """Write the large and thumb versions; False when the media is gone, or when it cannot be
+    rendered within the caps (retrying would not help: the image then shows as unavailable)."""
     ctx = worker_context()
     if not ctx.graph.read("queries/media_by_id", id=media_id):
         return False
-    return media.render_served_versions(ctx.media, media_id)
+    try:
+        return media.render_served_versions(ctx.media, media_id)
+    except media.RenderFailed as error:
+        log.warning("event=media_render_failed media=%s error=%s", media_id, error)
+        return False
 
 
 def delete_media_objects(media_ids: list[int]) -> int:
