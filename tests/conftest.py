@@ -175,7 +175,7 @@ def sign_up():
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def wait_until():
     """Poll `check` until it is true (work done by a real worker), or fail after `timeout`."""
     import time

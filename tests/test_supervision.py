@@ -15,7 +15,8 @@ import time
 import httpx
 import pytest
 import redis
-from rq.registry import StartedJobRegistry
+from rq import Queue
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from flock.settings import STACK_FILE, Settings
 from flock.stack.processes import free_port
@@ -61,7 +62,7 @@ class RunningStack:
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory, wait_until_module):
+def running(tmp_path_factory, wait_until):
     """`flock run` in its own var directory on free ports, as `make run` starts it."""
     var_dir = tmp_path_factory.mktemp("supervised")
     port = free_port()
@@ -79,7 +80,7 @@ def running(tmp_path_factory, wait_until_module):
     )
     stack = RunningStack(var_dir, process, port)
     try:
-        wait_until_module(lambda: stack.ready() or process.poll() is not None, timeout=300)
+        wait_until(lambda: stack.ready() or process.poll() is not None, timeout=300)
         assert process.poll() is None, (var_dir / "flock-run.log").read_text()
         yield stack
     finally:
@@ -90,18 +91,6 @@ def running(tmp_path_factory, wait_until_module):
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def wait_until_module():
-    def wait(check, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not check():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout:.0f}s")
-            time.sleep(0.2)
-
-    return wait
 
 
 def test_readme_commands_find_the_running_stack(running, tmp_path):
@@ -135,7 +124,7 @@ def test_commands_say_in_one_line_when_no_stack_runs(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-def test_a_child_that_dies_is_started_again_while_the_rest_serve(running, wait_until_module):
+def test_a_child_that_dies_is_started_again_while_the_rest_serve(running, wait_until):
     """Each child in turn is killed (-9); the supervisor starts it again, `/healthz` kept
     answering unless the app itself was the one killed, and the site works afterwards."""
     failures: dict[str, int] = {}
@@ -159,8 +148,8 @@ def test_a_child_that_dies_is_started_again_while_the_rest_serve(running, wait_u
             before = running.pid(service)
             current["killed"] = service
             os.killpg(before, signal.SIGKILL)
-            wait_until_module(lambda s=service, b=before: running.pid(s) not in (None, b), 60)
-            wait_until_module(running.ready, timeout=240)
+            wait_until(lambda s=service, b=before: running.pid(s) not in (None, b), 60)
+            wait_until(running.ready, timeout=240)
             current["killed"] = ""
     finally:
         stop.set()
@@ -193,10 +182,8 @@ def test_a_child_that_dies_is_started_again_while_the_rest_serve(running, wait_u
             items = http.get("/api/timeline", headers=auth[1]).json()["items"]
             return [p["text"] for p in items] == ["after the storm"]
 
-        wait_until_module(reaches_the_follower, 60)
-        wait_until_module(
-            lambda: http.get("/api/search", params={"q": "storm"}).json()["items"] != [], 60
-        )
+        wait_until(reaches_the_follower, 60)
+        wait_until(lambda: http.get("/api/search", params={"q": "storm"}).json()["items"] != [], 60)
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +225,7 @@ def everyone_has(running, fans: list[int], post_ids: list[str]) -> bool:
             return all(score is not None for score in pipe.execute())
 
 
-def test_a_fan_out_whose_worker_died_is_finished_by_another(running, hub, wait_until_module):
+def test_a_fan_out_whose_worker_died_is_finished_by_another(running, hub, wait_until):
     """The worker is killed while the fan-out job is running; within a minute every follower
     has the post all the same (abandoned jobs are requeued within seconds)."""
     rds = redis.Redis.from_url(running.record()["redis_url"])
@@ -257,15 +244,27 @@ def test_a_fan_out_whose_worker_died_is_finished_by_another(running, hub, wait_u
             os.killpg(worker_pid, signal.SIGKILL)
             if not everyone_has(running, hub["fans"], [posted.json()["id"]]):
                 break  # caught it half done
-        wait_until_module(lambda p=worker_pid: running.pid("worker") != p, 60)
-        wait_until_module(running.ready, 60)
+        wait_until(lambda p=worker_pid: running.pid("worker") != p, 60)
+        wait_until(running.ready, 60)
     else:
         pytest.fail("never caught the fan-out job half done")
-    wait_until_module(lambda: everyone_has(running, hub["fans"], [posted.json()["id"]]), 60)
+    try:
+        wait_until(lambda: everyone_has(running, hub["fans"], [posted.json()["id"]]), 60)
+    except AssertionError:
+        queue = Queue("default", connection=rds)
+        state = {
+            "queued": queue.count,
+            "started": started.get_job_ids(cleanup=False),
+            "scheduled": ScheduledJobRegistry(queue=queue).get_job_ids(),
+            "failed": FailedJobRegistry(queue=queue).get_job_ids(),
+            "alive": [k.decode() for k in rds.scan_iter(match="worker-alive:*")],
+            "worker_log": (running.var_dir / "logs" / "worker.log").read_text()[-3000:],
+        }
+        raise AssertionError(f"the post did not reach every follower: {state}") from None
     rds.close()
 
 
-def test_posts_reach_every_follower_across_a_redis_restart(running, hub, wait_until_module):
+def test_posts_reach_every_follower_across_a_redis_restart(running, hub, wait_until):
     """Redis is killed while the worker is busy fanning out; posts made before, during and after
     all reach every follower within a minute."""
     post_ids = []
@@ -282,12 +281,12 @@ def test_posts_reach_every_follower_across_a_redis_restart(running, hub, wait_un
     os.killpg(running.pid("redis"), signal.SIGKILL)
     for i in range(3):
         post(f"during {i}")
-    wait_until_module(running.ready, timeout=120)
+    wait_until(running.ready, timeout=120)
     post("after")
-    wait_until_module(lambda: everyone_has(running, hub["fans"], post_ids), 60)
+    wait_until(lambda: everyone_has(running, hub["fans"], post_ids), 60)
 
 
-def test_ctrl_c_stops_every_process(running, wait_until_module):
+def test_ctrl_c_stops_every_process(running, wait_until):
     pids = [state["pid"] for state in running.record()["services"].values()]
     running.process.send_signal(signal.SIGINT)
     assert running.process.wait(timeout=120) == 0
@@ -300,4 +299,4 @@ def test_ctrl_c_stops_every_process(running, wait_until_module):
             return True
         return False
 
-    wait_until_module(lambda: all(gone(pid) for pid in pids), 30)
+    wait_until(lambda: all(gone(pid) for pid in pids), 30)

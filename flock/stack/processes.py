@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BACKOFF_MAX = 30.0  # seconds between restarts of a child that keeps dying
-HEALTHY_AFTER = 60.0  # seconds of life after which a death restarts the back-off
+HEALTHY_AFTER = 10.0  # seconds of life after which a death restarts the back-off (no crash loop)
 
 
 class StackError(RuntimeError):
@@ -82,7 +82,7 @@ class ManagedProcess:
 
     def restart_due(self, now: float) -> bool:
         """Dead, and its back-off has passed: 1 s after the first death, doubling with each
-        death that follows a short life, at most BACKOFF_MAX; a minute of health resets it."""
+        death that follows a short life, at most BACKOFF_MAX; HEALTHY_AFTER of life resets it."""
         if self.alive() or self.process is None:
             return False
         if self.died_at is None:
