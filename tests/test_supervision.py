@@ -240,10 +240,11 @@ def test_a_fan_out_whose_worker_died_is_finished_by_another(running, hub, wait_u
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not started.get_job_ids(cleanup=False):
             time.sleep(0.002)
-        if started.get_job_ids(cleanup=False):
-            os.killpg(worker_pid, signal.SIGKILL)
-            if not everyone_has(running, hub["fans"], [posted.json()["id"]]):
-                break  # caught it half done
+        if not started.get_job_ids(cleanup=False):
+            continue  # it finished before it was seen running: try again
+        os.killpg(worker_pid, signal.SIGKILL)
+        if not everyone_has(running, hub["fans"], [posted.json()["id"]]):
+            break  # caught it half done
         wait_until(lambda p=worker_pid: running.pid("worker") != p, 60)
         wait_until(running.ready, 60)
     else:
