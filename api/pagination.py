@@ -24,3 +24,17 @@ class IdPageQuery(PageQuery):
 
 def page(items: list[dict], next_cursor: str | None) -> dict[str, Any]:
     return {"items": items, "next_cursor": next_cursor}
+
+
+def max_id_of(query_args: IdPageQuery) -> int | None:
+    """Where an id-ordered page starts: the cursor's id, else `max_id`, else the newest."""
+    cursor = decode_cursor(query_args.cursor, 1)
+    return cursor[0] if cursor else query_args.max_id
+
+
+def id_paged(items: list[dict], next_max: int | None) -> dict[str, Any]:
+    """A page of an id-ordered list: the items, and how to continue (cursor or max_id)."""
+    return {
+        **page(items, encode_cursor(next_max) if next_max else None),
+        "next_max_id": str(next_max) if next_max else None,
+    }

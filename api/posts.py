@@ -1,4 +1,5 @@
-"""`/api/tweets/*` and `/api/replies/*`: post, read, edit, delete, reply, like, threads.
+"""`/api/tweets/*` and `/api/replies/*`: post, read, edit, delete, reply, like, repost, quote,
+threads.
 
 Tweets and replies share every handler; the URL's collection says which kind is meant.
 """
@@ -9,9 +10,28 @@ from quart import Blueprint, g
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from api.bearer import token_optional, token_required
-from api.pagination import PageQuery, decode_cursor, encode_cursor, page
-from api.schemas import History, LikeState, NewPost, Post, PostPage, PostText, Thread, UserPage
-from graph import likes, posts
+from api.pagination import (
+    IdPageQuery,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    id_paged,
+    max_id_of,
+    page,
+)
+from api.schemas import (
+    History,
+    LikeState,
+    NewPost,
+    NewTweet,
+    Post,
+    PostPage,
+    PostText,
+    RepostState,
+    Thread,
+    UserPage,
+)
+from graph import likes, posts, reposts
 from graph.backends import backends
 
 blueprint = Blueprint("api_posts", __name__, url_prefix="/api")
@@ -22,12 +42,16 @@ COLLECTION = "<any(tweets, replies):collection>"
 
 @blueprint.post("/tweets")
 @token_required
-@validate_request(NewPost)
+@validate_request(NewTweet)
 @validate_response(Post, 201)
-async def create_tweet(data: NewPost):
+async def create_tweet(data: NewTweet):
     """Post a tweet (1 to 280 characters, up to 4 images uploaded first with POST /api/media);
-    #hashtags and @mentions are linked."""
-    return await posts.post_tweet(backends(), g.user_id, data.text, data.media()), 201
+    #hashtags and @mentions are linked. With `quote_id` it quotes that post (a 404 when it is
+    missing or deleted)."""
+    created = await posts.post_tweet(
+        backends(), g.user_id, data.text, data.media(), quote_id=data.quote()
+    )
+    return created, 201
 
 
 @blueprint.post(f"/{COLLECTION}/<int:post_id>/replies")
@@ -134,3 +158,48 @@ async def likers(collection: str, post_id: int, query_args: PageQuery):
         decode_cursor(query_args.cursor, 2),
     )
     return page(items, encode_cursor(*next_key) if next_key else None)
+
+
+@blueprint.put(f"/{COLLECTION}/<int:post_id>/repost")
+@token_required
+@validate_response(RepostState)
+async def repost(collection: str, post_id: int):
+    """Repost to one's followers (idempotent; a repost's id reposts its original)."""
+    return await reposts.repost(backends(), g.user_id, KINDS[collection], post_id)
+
+
+@blueprint.delete(f"/{COLLECTION}/<int:post_id>/repost")
+@token_required
+@validate_response(RepostState)
+async def unrepost(collection: str, post_id: int):
+    """Take a repost back (idempotent); it leaves every timeline it reached."""
+    return await reposts.unrepost(backends(), g.user_id, KINDS[collection], post_id)
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/reposted_by")
+@token_optional
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def reposted_by(collection: str, post_id: int, query_args: PageQuery):
+    """Who reposted it, most recent first."""
+    items, next_key = await reposts.reposters_page(
+        backends(),
+        KINDS[collection],
+        post_id,
+        g.user_id,
+        query_args.limit,
+        decode_cursor(query_args.cursor, 2),
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)
+
+
+@blueprint.get(f"/{COLLECTION}/<int:post_id>/quotes")
+@token_optional
+@validate_querystring(IdPageQuery)
+@validate_response(PostPage)
+async def quotes(collection: str, post_id: int, query_args: IdPageQuery):
+    """The tweets that quote it, newest first; continue with `max_id` or `cursor`."""
+    items, next_max = await posts.quotes_page(
+        backends(), KINDS[collection], post_id, g.user_id, max_id_of(query_args), query_args.limit
+    )
+    return id_paged(items, next_max)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
+from graph.ids import MAX_ID
 from graph.requests import (  # noqa: F401 - shared with the web forms, documented here too
     DeleteAccountRequest,
     PostText,
@@ -79,6 +80,24 @@ class NewPost(PostText):
         return [int(item) for item in self.media_ids]
 
 
+class NewTweet(NewPost):
+    quote_id: str | None = Field(
+        default=None, description="The id of a tweet or reply this tweet quotes (embedded)"
+    )
+
+    @field_validator("quote_id")
+    @classmethod
+    def quote_id_shape(cls, value: str | None) -> str | None:
+        if value is not None and not (value.isdigit() and len(value) <= 19):
+            raise invalid("Use the id of a tweet or reply.")
+        if value is not None and int(value) > MAX_ID:
+            raise invalid("Use the id of a tweet or reply.")
+        return value
+
+    def quote(self) -> int | None:
+        return int(self.quote_id) if self.quote_id is not None else None
+
+
 class MediaItem(BaseModel):
     id: str
     content_type: str = Field(description="The upload's type (what is served is JPEG or GIF)")
@@ -94,6 +113,24 @@ class Author(BaseModel):
     display_name: str
 
 
+class QuotedPost(BaseModel):
+    id: str
+    kind: str = Field(description="tweet or reply")
+    text: str | None
+    created_at: float
+    edited_at: float | None
+    deleted: bool
+    root_id: str
+    in_reply_to_id: str | None
+    author: Author | None
+    media: list[MediaItem] = Field(default_factory=list)
+    quote_id: str | None = Field(default=None, description="What the quoted post quotes, if any")
+    like_count: int
+    reply_count: int
+    repost_count: int
+    quote_count: int
+
+
 class Post(BaseModel):
     id: str
     kind: str = Field(description="tweet or reply")
@@ -105,9 +142,27 @@ class Post(BaseModel):
     in_reply_to_id: str | None
     author: Author | None = Field(description="null when deleted")
     media: list[MediaItem] = Field(default_factory=list, description="Attached images, in order")
+    quote_id: str | None = Field(default=None, description="The id of the post this one quotes")
+    quote: QuotedPost | None = Field(
+        default=None,
+        description="The quoted post; null with a quote_id when it is deleted or hidden "
+        "(show it as unavailable)",
+    )
     like_count: int
     reply_count: int
+    repost_count: int
+    quote_count: int
     liked_by_me: bool
+    reposted_by_me: bool
+    bookmarked_by_me: bool
+    entry_id: str | None = Field(
+        default=None,
+        description="Home timeline: this entry's place (the repost's id for a repost); "
+        "next_max_id pages by it",
+    )
+    reposted_by: Author | None = Field(
+        default=None, description="Home timeline: who reposted it, for a repost"
+    )
 
 
 class PostPage(BaseModel):
@@ -140,6 +195,12 @@ class History(BaseModel):
 class LikeState(BaseModel):
     liked: bool
     like_count: int
+
+
+class RepostState(BaseModel):
+    reposted: bool
+    repost_count: int
+    post_id: str = Field(description="The post reposted (the original, when a repost was named)")
 
 
 class UserCard(BaseModel):

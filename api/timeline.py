@@ -7,7 +7,7 @@ from quart import Blueprint, g
 from quart_schema import validate_querystring, validate_response
 
 from api.bearer import token_required
-from api.pagination import IdPageQuery, decode_cursor, encode_cursor, page
+from api.pagination import IdPageQuery, id_paged, max_id_of
 from api.schemas import PostPage
 from graph import timelines
 from graph.backends import backends
@@ -27,14 +27,10 @@ class TimelineQuery(IdPageQuery):
 @validate_querystring(TimelineQuery)
 @validate_response(PostPage)
 async def home_timeline(query_args: TimelineQuery):
-    """Own posts and those of everyone followed, newest first; replies only when the caller
-    follows (or is) the author they answer. Continue with `max_id` or `cursor`."""
-    cursor = decode_cursor(query_args.cursor, 1)
-    max_id = cursor[0] if cursor else query_args.max_id
+    """Own posts and reposts and those of everyone followed, newest first; replies only when
+    the caller follows (or is) the author they answer. A post shows once, at its first entry
+    (a repost has `reposted_by`). Continue with `max_id` or `cursor` (entry ids)."""
     items, next_max = await timelines.home_timeline(
-        backends(), g.user_id, max_id, query_args.since_id, query_args.limit
+        backends(), g.user_id, max_id_of(query_args), query_args.since_id, query_args.limit
     )
-    return {
-        **page(items, encode_cursor(next_max) if next_max else None),
-        "next_max_id": str(next_max) if next_max else None,
-    }
+    return id_paged(items, next_max)

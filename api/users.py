@@ -7,7 +7,15 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from api import tokens
 from api.bearer import token_optional, token_required
-from api.pagination import IdPageQuery, PageQuery, decode_cursor, encode_cursor, page
+from api.pagination import (
+    IdPageQuery,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    id_paged,
+    max_id_of,
+    page,
+)
 from api.schemas import (
     DeleteAccountRequest,
     Me,
@@ -124,15 +132,10 @@ async def user_replies(username: str, query_args: IdPageQuery):
 
 
 async def _post_list(username: str, kind: str, query_args: IdPageQuery) -> dict:
-    cursor = decode_cursor(query_args.cursor, 1)
-    max_id = cursor[0] if cursor else query_args.max_id
     items, next_max = await posts.user_posts(
-        backends(), username, kind, g.user_id, max_id, query_args.limit
+        backends(), username, kind, g.user_id, max_id_of(query_args), query_args.limit
     )
-    return {
-        **page(items, encode_cursor(next_max) if next_max else None),
-        "next_max_id": str(next_max) if next_max else None,
-    }
+    return id_paged(items, next_max)
 
 
 async def _user_list(list_page, username: str, query_args: PageQuery) -> dict:

@@ -160,6 +160,7 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
         user_id,
         post_ids=row["post_ids"],
         touched_post_ids=row["touched_post_ids"],
+        reposts=row["reposts"],
         followed_ids=row["followed_ids"],
         follower_ids=row["follower_ids"],
         media_ids=row["media_ids"],

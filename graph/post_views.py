@@ -2,8 +2,10 @@
 
 Page queries (home timeline hot and cold, profiles, threads, replies, search) return ids; this
 module turns ids into posts: the view of each post (`cypher/queries/posts_views.cypher`, copied
-in Redis by jobs/stores/post_cache.py), its author's card, and whether the viewer likes it. So
-every page shows the same fields by construction.
+in Redis by jobs/stores/post_cache.py), its author's card, the post it quotes (embedded, or
+marked unavailable), and the viewer's own marks (liked, reposted, bookmarked). So every page
+shows the same fields by construction. A home timeline's entries may be reposts: `hydrate_entries`
+shows each as its post with who reposted it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,35 @@ from redis.exceptions import RedisError
 
 from graph.backends import Backends
 from jobs.stores import post_cache
+from jobs.stores.feeds import Entry
 
 log = logging.getLogger("flock.post_views")
 
 POST_CACHE = Counter(
     "flock_post_cache_lookups_total",
-    "Entries of the Redis post copy looked up for a page (view, card, liked set)",
+    "Entries of the Redis post copy looked up for a page (view, card, marks)",
     ["entry", "result"],
 )
+
+
+async def hydrate_entries(
+    b: Backends, viewer_id: int | None, entries: list[Entry]
+) -> list[dict[str, Any]]:
+    """Timeline entries as shown: each its post, with `entry_id` (its place, for cursors) and
+    `reposted_by` (the reposter's card, or None); entries whose post or reposter is gone are left
+    out."""
+    reposters = {e.reposter_id for e in entries if e.reposter_id is not None}
+    post_ids = list(dict.fromkeys(e.post_id for e in entries))
+    posts, cards = await _hydrate(b, viewer_id, post_ids, False, reposters)
+    by_id = {int(post["id"]): post for post in posts}
+    shown = []
+    for entry in entries:
+        post = by_id.get(entry.post_id)
+        reposter = cards.get(entry.reposter_id) if entry.reposter_id is not None else None
+        if post is None or (entry.reposter_id is not None and reposter is None):
+            continue  # the post, or the reposter's account, is gone
+        shown.append({**post, "entry_id": str(entry.id), "reposted_by": reposter})
+    return shown
 
 
 async def hydrate(
@@ -35,8 +58,70 @@ async def hydrate(
     Warm, everything comes from the Redis copy in two round trips; what is missing comes from
     the graph, one query per kind of miss, and is copied for the next reader.
     """
+    posts, _ = await _hydrate(b, viewer_id, post_ids, keep_deleted, set())
+    return posts
+
+
+async def _hydrate(
+    b: Backends,
+    viewer_id: int | None,
+    post_ids: list[int],
+    keep_deleted: bool,
+    more_cards: set[int],
+) -> tuple[list[dict[str, Any]], dict[int, dict]]:
+    """The posts, and the cards of their authors and of `more_cards` (reposters)."""
     if not post_ids:
-        return []
+        return [], {}
+    views, cards, marks = await _views(b, viewer_id, post_ids, more_cards)
+    quoted_ids = [
+        int(v["quote_id"]) for v in views.values() if v.get("quote_id") and not v["deleted"]
+    ]
+    quoted = {}
+    if quoted_ids := [i for i in dict.fromkeys(quoted_ids)]:
+        q_views, q_cards, q_marks = await _views(b, viewer_id, quoted_ids, set())
+        quoted = {
+            i: post
+            for i in quoted_ids
+            if (post := _shown(i, q_views.get(i), q_cards, q_marks, False)) is not None
+        }
+    page = []
+    for post_id in post_ids:
+        post = _shown(post_id, views.get(post_id), cards, marks, keep_deleted)
+        if post is None:
+            continue
+        quote_id = post.get("quote_id")
+        post["quote"] = quoted.get(int(quote_id)) if quote_id and not post["deleted"] else None
+        page.append(post)
+    return page, cards
+
+
+def _shown(post_id, view, cards, marks, keep_deleted) -> dict[str, Any] | None:
+    """One post as shown from its view, its author's card and the viewer's marks; None when it
+    is not to be shown (gone, deleted, its author gone)."""
+    if view is None:
+        return None  # gone since it was listed
+    post = {key: value for key, value in view.items() if key != "author_id"}
+    post.setdefault("quote_id", None)  # views cached before quotes existed
+    post.setdefault("repost_count", 0)
+    post.setdefault("quote_count", 0)
+    if view["deleted"]:
+        if not keep_deleted:
+            return None
+        post["author"] = None
+    elif view["author_id"] in cards:
+        post["author"] = cards[view["author_id"]]
+    else:
+        return None  # its author deleted their account since
+    for name in post_cache.MARKS.values():
+        post[f"{name}_by_me"] = post_id in marks[name]
+    return post
+
+
+async def _views(
+    b: Backends, viewer_id: int | None, post_ids: list[int], more_cards: set[int]
+) -> tuple[dict[int, dict], dict[int, dict], dict[str, set[int]]]:
+    """Views of these posts, cards of their authors (and `more_cards`), the viewer's marks:
+    from the Redis copy, what is missing from the graph (and copied for the next reader)."""
     try:
         cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
     except RedisError as error:
@@ -44,34 +129,19 @@ async def hydrate(
         cached = None
     views = cached.views if cached else {}
     _count_lookups("view", len(views), len(post_ids))
-    authors = await _author_cards(b, {v["author_id"] for v in views.values()}, cached is not None)
+    author_ids = {v["author_id"] for v in views.values()} | more_cards
+    cards = await _author_cards(b, author_ids, cached is not None)
     missing = [i for i in post_ids if i not in views]
     if missing:
         rows = await b.graph.read("queries/posts_views", ids=missing)
         fetched = {row["id"]: {**row["view"], "author_id": row["author_id"]} for row in rows}
         views.update(fetched)
-        authors.update({row["author_id"]: row["author"] for row in rows if row["author"]})
+        cards.update({row["author_id"]: row["author"] for row in rows if row["author"]})
         live = {i: view for i, view in fetched.items() if not view["deleted"]}
         if cached and live:
             await _quietly(post_cache.fill_views(b.redis, live, cached.view_gens))
-    liked = await _liked_among(b, viewer_id, post_ids, cached)
-    page = []
-    for post_id in post_ids:
-        view = views.get(post_id)
-        if view is None:
-            continue  # gone since it was listed
-        post = {key: value for key, value in view.items() if key != "author_id"}
-        if view["deleted"]:
-            if not keep_deleted:
-                continue
-            post["author"] = None
-        elif view["author_id"] in authors:
-            post["author"] = authors[view["author_id"]]
-        else:
-            continue  # its author deleted their account since
-        post["liked_by_me"] = post_id in liked
-        page.append(post)
-    return page
+    marks = await _marks_among(b, viewer_id, post_ids, cached)
+    return views, cards, marks
 
 
 def id_page(ids: list[int], limit: int) -> tuple[list[int], int | None]:
@@ -100,33 +170,36 @@ async def _author_cards(b: Backends, author_ids: set[int], use_cache: bool) -> d
     return cards
 
 
-async def _liked_among(
+async def _marks_among(
     b: Backends, viewer_id: int | None, post_ids: list[int], cached: post_cache.CachedPage | None
-) -> set[int]:
-    """Which of these posts the viewer likes: from their cached liked set, else the graph."""
+) -> dict[str, set[int]]:
+    """Which of these posts the viewer liked, reposted and bookmarked: from their cached marks,
+    else the graph (and then copied for the next page)."""
+    none = {name: set() for name in post_cache.MARKS.values()}
     if viewer_id is None:
-        return set()
-    known = cached is not None and cached.liked is not None
-    _count_lookups("liked", int(known), 1)
+        return none
+    known = cached is not None and cached.marks is not None
+    _count_lookups("marks", int(known), 1)
     if known:
-        return cached.liked
+        return cached.marks
     floor = min(post_ids)
     rows = await b.graph.read(
-        "queries/user_liked_post_ids",
-        user_id=viewer_id,
-        floor=floor,
-        limit=post_cache.LIKED_CAP,
+        "queries/user_marked_post_ids", user_id=viewer_id, floor=floor, limit=post_cache.MARKS_CAP
     )
-    liked = [row["id"] for row in rows]
-    if len(liked) == post_cache.LIKED_CAP:
-        floor = liked[-1]  # the cap cut it short: complete from here up only
+    if len(rows) == post_cache.MARKS_CAP:
+        floor = rows[-1]["id"] + 1  # the cap cut it short: complete from here up only
+        rows = [row for row in rows if row["id"] >= floor]
+    members = [f"{row['mark']}{row['id']}" for row in rows]
     if cached:
-        await _quietly(post_cache.fill_liked(b.redis, viewer_id, liked, floor, cached.liked_gen))
+        await _quietly(post_cache.fill_marks(b.redis, viewer_id, members, floor, cached.marks_gen))
     below = [i for i in post_ids if i < floor]  # only when the cap cut the list short
     if below:
-        rows = await b.graph.read("queries/user_liked_among", user_id=viewer_id, ids=below)
-        liked += [row["id"] for row in rows]
-    return set(liked) & set(post_ids)
+        rows += await b.graph.read("queries/user_marked_among", user_id=viewer_id, ids=below)
+    wanted = set(post_ids)
+    for row in rows:
+        if row["id"] in wanted:
+            none[post_cache.MARKS[row["mark"]]].add(row["id"])
+    return none
 
 
 def _count_lookups(entry: str, hits: int, total: int) -> None:

@@ -22,13 +22,18 @@ MAX_ID = 2**63 - 1
 
 
 async def post_tweet(
-    b: Backends, author_id: int, text: str, media_ids: Sequence[int] = ()
+    b: Backends,
+    author_id: int,
+    text: str,
+    media_ids: Sequence[int] = (),
+    quote_id: int | None = None,
 ) -> dict[str, Any]:
-    """Store a tweet, its hashtags, mentions and images; return it as its author sees it."""
+    """Store a tweet, its hashtags, mentions and images, quoting `quote_id` if given; return it
+    as its author sees it. Quoting a missing or deleted post is a 404."""
     await media.check_attachable(b, author_id, list(media_ids))
     await _throttle_posting(b, author_id)
     tweet_id = new_id()
-    await b.graph.write(
+    rows = await b.graph.write(
         "queries/tweet_create",
         id=tweet_id,
         author_id=author_id,
@@ -36,8 +41,11 @@ async def post_tweet(
         **_links(text),
         text=text,
         media_ids=list(media_ids),
+        quote_id=quote_id,
     )
-    await events.post_created(b, tweet_id, author_id, parent_id=None)
+    if not rows:
+        raise NotFound("The post you quote does not exist.")
+    await events.post_created(b, tweet_id, author_id, parent_id=None, quote_id=quote_id)
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -68,6 +76,21 @@ async def reply(
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
     await events.post_created(b, reply_id, author_id, parent_id=parent_id)
     return await get_post(b, REPLY, reply_id, author_id)
+
+
+async def quotes_page(
+    b: Backends, kind: str, post_id: int, viewer_id: int | None, max_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The tweets that quote a post, newest first, below max_id; and the next max_id."""
+    await get_post(b, kind, post_id, viewer_id)
+    rows = await b.graph.read(
+        "queries/post_quotes_page",
+        id=post_id,
+        max_id=MAX_ID if max_id is None else max_id,
+        limit=limit + 1,
+    )
+    ids, next_max_id = id_page([row["id"] for row in rows], limit)
+    return await hydrate(b, viewer_id, ids), next_max_id
 
 
 async def get_post(
@@ -106,7 +129,9 @@ async def delete_post(b: Backends, user_id: int, kind: str, post_id: int) -> Non
         raise Forbidden(f"You cannot delete this {kind.lower()}.")
     row = await b.graph.write_one("queries/post_delete", id=post_id, now=time.time())
     media_ids = row["media_ids"] if row else []
-    await events.post_deleted(b, post_id, access["author_id"], access["parent_id"], media_ids)
+    await events.post_deleted(
+        b, post_id, access["author_id"], access["parent_id"], media_ids, access["quote_id"]
+    )
 
 
 def may_delete(user_id: int | None, author_id: int | None, root_author_id: int | None) -> bool:

@@ -1,8 +1,9 @@
 """The home timeline: Redis keeps it hot, Cypher is always there to compute it cold.
 
-Hot: the viewer's feed (ids) from Redis, big accounts' newest posts merged in from the graph,
-and the posts themselves (body, author, counts, liked_by_me) from the Redis copy kept by
-jobs/post_cache.py, with misses read from the graph in a batch. Cold: one Cypher query. A read
+Hot: the viewer's feed (entries: posts and reposts) from Redis, big accounts' newest entries
+merged in from the graph, and the posts themselves (body, author, counts, the viewer's marks)
+from the Redis copy kept by jobs/stores/post_cache.py, with misses read from the graph in a
+batch. Cold: one Cypher query. Both show a post once, at its first entry. A read
 never fails because Redis is empty, stale or down; it falls back to cold and has the feed rebuilt.
 """
 
@@ -17,10 +18,11 @@ from redis.exceptions import RedisError
 
 from graph.accounts import mark_seen
 from graph.backends import Backends
-from graph.post_views import hydrate, id_page
+from graph.post_views import hydrate_entries
 from graph.posts import MAX_ID
 from jobs import events
 from jobs.stores import feeds
+from jobs.stores.feeds import Entry
 
 log = logging.getLogger("flock.timelines")
 
@@ -62,8 +64,9 @@ async def cold_home_timeline(
         since_id=since_id,
         limit=limit + 1,
     )
-    ids, next_max_id = id_page([row["id"] for row in rows], limit)
-    return await hydrate(b, viewer_id, ids), next_max_id
+    entries = [Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows]
+    next_max_id = entries[limit - 1].id if len(entries) > limit else None
+    return await hydrate_entries(b, viewer_id, entries[:limit]), next_max_id
 
 
 async def mark_active(b: Backends, user_id: int) -> None:
@@ -86,25 +89,49 @@ async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, lim
     if feed is None:
         await events.feed_missing(b, viewer_id)
         return None
-    ids = feed.ids
+    entries = feed.entries
     big = feed.big_authors if feed.big_authors is not None else await _rebuild_big_authors(b)
     if big:
-        rows = await b.graph.read(
-            "queries/timeline_big_author_post_ids",
-            viewer_id=viewer_id,
-            author_ids=list(big),
-            max_id=max_id,
-            since_id=since_id,
-            limit=limit + OVERFETCH,
-        )
-        ids = sorted(set(ids) | {row["id"] for row in rows}, reverse=True)
-    if len(ids) < limit + OVERFETCH and feed.full:
+        entries = await _merge_big_authors(b, viewer_id, big, entries, max_id, since_id, limit)
+    if len(entries) < limit + OVERFETCH and feed.full:
         return None  # older than the capped feed holds: only Cypher knows
-    candidates = ids[: limit + OVERFETCH]
-    posts = await hydrate(b, viewer_id, candidates)
+    candidates = entries[: limit + OVERFETCH]
+    posts = await hydrate_entries(b, viewer_id, candidates)
     page = posts[:limit]
-    more = len(posts) > limit or len(ids) > len(candidates)
-    return page, (int(page[-1]["id"]) if more and page else None)
+    more = len(posts) > limit or len(entries) > len(candidates)
+    return page, (int(page[-1]["entry_id"]) if more and page else None)
+
+
+async def _merge_big_authors(
+    b: Backends,
+    viewer_id: int,
+    big: set[int],
+    entries: list[Entry],
+    max_id: int,
+    since_id: int,
+    limit: int,
+) -> list[Entry]:
+    """The feed's entries with the followed big accounts' merged in. Their posts and reposts
+    never went through the feed's check that a post shows once, so the graph says which reposts
+    on the page are their post's first entry."""
+    rows = await b.graph.read(
+        "queries/timeline_big_author_post_ids",
+        viewer_id=viewer_id,
+        author_ids=list(big),
+        max_id=max_id,
+        since_id=since_id,
+        limit=limit + OVERFETCH,
+    )
+    merged = set(entries) | {Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows}
+    ordered = sorted(merged, key=lambda e: e.id, reverse=True)
+    reposts = [[e.id, e.post_id] for e in ordered if e.reposter_id is not None]
+    if reposts:
+        first = await b.graph.read(
+            "queries/timeline_first_entries", viewer_id=viewer_id, entries=reposts
+        )
+        firsts = {row["id"] for row in first}
+        ordered = [e for e in ordered if e.reposter_id is None or e.id in firsts]
+    return ordered
 
 
 async def _rebuild_big_authors(b: Backends) -> set[int]:

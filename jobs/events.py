@@ -17,6 +17,7 @@ from rq import Retry
 from graph.backends import Backends
 from jobs.queue import enqueue_async
 from jobs.stores import feeds, post_cache
+from jobs.stores.feeds import Entry
 from jobs.tasks import feeds as feed_tasks
 from jobs.tasks import media as media_tasks
 from jobs.tasks import search as search_tasks
@@ -30,12 +31,17 @@ SEARCH_RETRY = Retry(max=8, interval=[1, 2, 5, 10, 30, 60, 120, 300])
 # ----------------------------------------------------------------------------- posts
 
 
-async def post_created(b: Backends, post_id: int, author_id: int, parent_id: int | None) -> None:
-    """A tweet or a reply (to `parent_id`) was stored."""
+async def post_created(
+    b: Backends,
+    post_id: int,
+    author_id: int,
+    parent_id: int | None,
+    quote_id: int | None = None,
+) -> None:
+    """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`."""
     if parent_id is None:
         await feeds.push_own_post(b.redis, b.settings, author_id, post_id)  # seen at once
-    else:
-        await post_cache.forget_posts(b.redis, [parent_id])  # its reply count
+    await post_cache.forget_posts(b.redis, _ids([parent_id, quote_id]))  # their counts
     await enqueue_async(b.settings, feed_tasks.fan_out_post, post_id)
     await _index_posts(b, [post_id, parent_id])
 
@@ -47,10 +53,15 @@ async def post_edited(b: Backends, post_id: int) -> None:
 
 
 async def post_deleted(
-    b: Backends, post_id: int, author_id: int, parent_id: int | None, media_ids: list[int]
+    b: Backends,
+    post_id: int,
+    author_id: int,
+    parent_id: int | None,
+    media_ids: list[int],
+    quote_id: int | None = None,
 ) -> None:
-    """A post was deleted (a tombstone stays where others replied)."""
-    await post_cache.forget_posts(b.redis, _ids([post_id, parent_id]))  # the parent's count
+    """A post was deleted (a tombstone stays where others replied); its reposts go with it."""
+    await post_cache.forget_posts(b.redis, _ids([post_id, parent_id, quote_id]))  # counts
     await enqueue_async(b.settings, feed_tasks.remove_post, post_id, author_id)
     if media_ids:
         await enqueue_async(b.settings, media_tasks.delete_media_objects, media_ids)
@@ -67,14 +78,30 @@ async def media_uploaded(b: Backends, media_id: int) -> None:
 
 async def liked(b: Backends, user_id: int, post_id: int) -> None:
     """A user liked a post (or liked it again: the effects are the same)."""
-    await post_cache.forget_like(b.redis, user_id, post_id)  # its count, their liked set
+    await post_cache.forget_mark(b.redis, user_id, post_id)  # its count, their marks
     await _index_posts(b, [post_id])  # its like count ranks search
 
 
 async def unliked(b: Backends, user_id: int, post_id: int) -> None:
     """A user took a like back."""
-    await post_cache.forget_like(b.redis, user_id, post_id)
+    await post_cache.forget_mark(b.redis, user_id, post_id)
     await _index_posts(b, [post_id])
+
+
+# ----------------------------------------------------------------------------- reposts
+
+
+async def reposted(b: Backends, user_id: int, post_id: int, repost_id: int) -> None:
+    """A user reposted a post: it reaches their followers' timelines like a post of theirs."""
+    await post_cache.forget_mark(b.redis, user_id, post_id)  # its count, their marks
+    await feeds.push_own_repost(b.redis, b.settings, Entry(repost_id, post_id, user_id))
+    await enqueue_async(b.settings, feed_tasks.fan_out_repost, repost_id)
+
+
+async def unreposted(b: Backends, user_id: int, post_id: int, repost_id: int) -> None:
+    """A user took a repost back: it leaves every feed it reached."""
+    await post_cache.forget_mark(b.redis, user_id, post_id)
+    await enqueue_async(b.settings, feed_tasks.withdraw_repost, repost_id, post_id, user_id)
 
 
 # ----------------------------------------------------------------------------- follows
@@ -113,16 +140,18 @@ async def account_deleted(
     user_id: int,
     post_ids: list[int],
     touched_post_ids: list[int],
+    reposts: list[list[int]],
     followed_ids: list[int],
     follower_ids: list[int],
     media_ids: list[int],
 ) -> None:
-    """An account is gone with what it wrote, liked and followed. `touched_post_ids`: others'
-    posts whose counts it changed; `followed_ids` and `follower_ids`: the accounts at both ends
-    of its follows, read before those were deleted."""
+    """An account is gone with what it wrote, liked, reposted and followed. `touched_post_ids`:
+    others' posts whose counts it changed; `reposts`: its [repost id, post id] pairs;
+    `followed_ids` and `follower_ids`: the accounts at both ends of its follows, read before
+    those were deleted."""
     await post_cache.forget_account(b.redis, user_id, post_ids + touched_post_ids)
     await enqueue_async(
-        b.settings, feed_tasks.remove_account_posts, user_id, post_ids, follower_ids
+        b.settings, feed_tasks.remove_account_posts, user_id, post_ids, follower_ids, reposts
     )
     if media_ids:
         await enqueue_async(b.settings, media_tasks.delete_media_objects, media_ids)

@@ -16,7 +16,7 @@ from neo4j import GraphDatabase
 
 from cypher import statement
 from jobs.stores.feeds import feed_key
-from jobs.stores.post_cache import card_key, liked_key, view_key
+from jobs.stores.post_cache import card_key, marks_key, view_key
 from jobs.tasks.feeds import fan_out_post
 
 MAX_ID = 2**63 - 1
@@ -37,15 +37,15 @@ def neo(settings):
 
 
 def hot_pages(http, user, limit=5, whole=False):
-    """Every page of the timeline through the API, following next_max_id: the ids, or with
-    `whole` the posts as shown (text, author, counts, liked_by_me)."""
+    """Every page of the timeline through the API, following next_max_id: the entry ids, or
+    with `whole` the posts as shown (text, author, counts, the viewer's marks, who reposted)."""
     pages, max_id = [], None
     while True:
         params = {"limit": limit, **({"max_id": max_id} if max_id else {})}
         response = http.get("/api/timeline", params=params, headers=user["auth"])
         assert response.status_code == 200, response.text
         body = response.json()
-        pages.append([p if whole else p["id"] for p in body["items"]])
+        pages.append([p if whole else p["entry_id"] for p in body["items"]])
         max_id = body["next_max_id"]
         if max_id is None:
             return pages
@@ -54,16 +54,26 @@ def hot_pages(http, user, limit=5, whole=False):
 # The test's own oracle of what a post shows, written apart from the app's projection
 # (cypher/queries/posts_views.cypher) so that a mistake in that one cannot hide here.
 WHOLE_POSTS = """
-UNWIND $ids AS id
-MATCH (p:Post {id: id})<-[:POSTED]-(a:User)
+UNWIND $entries AS entry
+MATCH (p:Post {id: entry[1]})<-[:POSTED]-(a:User)
 OPTIONAL MATCH (viewer:User {id: $viewer_id})
-RETURN toString(p.id) AS id, p.text AS text, p.edited_at AS edited_at,
+OPTIONAL MATCH (reposter:User {id: entry[2]})
+RETURN toString(entry[0]) AS entry_id, toString(p.id) AS id, p.text AS text,
+       p.edited_at AS edited_at,
        {id: toString(a.id), username: a.username, display_name: a.display_name} AS author,
        COUNT { (p)<-[:LIKES]-() } AS like_count,
        COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted } AS reply_count,
-       EXISTS { (viewer)-[:LIKES]->(p) } AS liked_by_me
+       COUNT { (p)<-[:REPOSTED]-() } AS repost_count,
+       COUNT { (p)<-[:QUOTES]-(q:Post) WHERE NOT q:Deleted } AS quote_count,
+       toString(p.quote_id) AS quote_id,
+       EXISTS { (viewer)-[:LIKES]->(p) } AS liked_by_me,
+       EXISTS { (viewer)-[:REPOSTED]->(p) } AS reposted_by_me,
+       reposter.username AS reposted_by
 """
-SHOWN = ("id", "text", "edited_at", "author", "like_count", "reply_count", "liked_by_me")
+SHOWN = (
+    "entry_id", "id", "text", "edited_at", "author", "like_count", "reply_count", "repost_count",
+    "quote_count", "quote_id", "liked_by_me", "reposted_by_me", "reposted_by",
+)  # fmt: skip
 
 
 def cold_pages(neo, user, limit=5, whole=False):
@@ -78,9 +88,12 @@ def cold_pages(neo, user, limit=5, whole=False):
             since_id=0,
             limit=limit + 1,
         ).records
-        ids = [r["id"] for r in rows[:limit]]
+        entries = [[r["id"], r["post_id"], r["reposter_id"]] for r in rows[:limit]]
+        ids = [entry[0] for entry in entries]
         if whole:
-            shown = neo.execute_query(WHOLE_POSTS, ids=ids, viewer_id=int(user["id"])).records
+            shown = neo.execute_query(
+                WHOLE_POSTS, entries=entries, viewer_id=int(user["id"])
+            ).records
             pages.append([r.data() for r in shown])
         else:
             pages.append([str(i) for i in ids])
@@ -91,7 +104,13 @@ def cold_pages(neo, user, limit=5, whole=False):
 
 def shown(pages):
     """What the oracle compares of each post of hot pages."""
-    return [[{key: post[key] for key in SHOWN} for post in page] for page in pages]
+    return [[_shown(post) for post in page] for page in pages]
+
+
+def _shown(post):
+    seen = {key: post[key] for key in SHOWN}
+    seen["reposted_by"] = post["reposted_by"]["username"] if post["reposted_by"] else None
+    return seen
 
 
 def has_feed(rds, user) -> bool:
@@ -230,7 +249,7 @@ def test_reads_stay_right_with_redis_feeds_flushed(http, new_user, drain_queue, 
     drain_queue()
     for key in rds.scan_iter(feed_key("*")):
         rds.delete(key)
-    for pattern in (view_key("*"), card_key("*"), liked_key("*")):  # the post cache too
+    for pattern in (view_key("*"), card_key("*"), marks_key("*")):  # the post cache too
         for key in rds.scan_iter(pattern):
             rds.delete(key)
     assert [p["id"] for p in http.get("/api/timeline", headers=reader["auth"]).json()["items"]] == [
@@ -256,16 +275,16 @@ def test_rebuild_command_rebuilds_a_feed(flock_cli, new_user, http, rds, drain_q
 def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     http, new_user, drain_queue, rds, neo
 ):
-    """Ids, texts, authors, counts and liked_by_me: the Redis copy never differs from the graph,
-    whatever was posted, replied, liked, edited, deleted or renamed in between, and whichever
-    accounts were deleted."""
+    """Entries, texts, authors, counts, marks and reposters: the Redis copy never differs from
+    the graph, whatever was posted, replied, liked, reposted, quoted, edited, deleted or renamed
+    in between, and whichever accounts were deleted."""
     rng = random.Random(20261124)
     users = [new_user("rt") for _ in range(24)]
     posts: dict[str, list[tuple[str, str]]] = {u["username"]: [] for u in users}  # (collection, id)
     for user in users:
         http.get("/api/timeline", headers=user["auth"])  # everyone active, feeds built
     drain_queue()
-    for step in range(320):
+    for step in range(360):
         actor = rng.choice(users)
         roll = rng.random()
         if step in (150, 250):  # an account goes, with its posts, likes and follows
@@ -287,11 +306,21 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
         elif roll < 0.32:
             other = rng.choice(users)
             http.delete(f"/api/users/{other['username']}/follow", headers=actor["auth"])
-        elif roll < 0.52:
+        elif roll < 0.46:
             made = http.post(
                 "/api/tweets", json={"text": f"t{rng.random()}"}, headers=actor["auth"]
             )
             posts[actor["username"]].append(("tweets", made.json()["id"]))
+        elif roll < 0.52 and everyone:  # a repost, or now and then its undoing
+            collection, shared = rng.choice(everyone)
+            verb = http.put if rng.random() < 0.75 else http.delete
+            verb(f"/api/{collection}/{shared}/repost", headers=actor["auth"])
+        elif roll < 0.55 and everyone:
+            _, quoted = rng.choice(everyone)
+            text = {"text": f"q{rng.random()}", "quote_id": quoted}
+            made = http.post("/api/tweets", json=text, headers=actor["auth"])
+            if made.status_code == 201:
+                posts[actor["username"]].append(("tweets", made.json()["id"]))
         elif roll < 0.64 and everyone:
             collection, parent = rng.choice(everyone)
             made = http.post(
@@ -315,9 +344,15 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
             )
             http.delete(f"/api/{collection}/{own}", headers=actor["auth"])
     drain_queue()
+    kinds = set()
     for user in users:
         assert has_feed(rds, user), user["username"]
-        assert shown(hot_pages(http, user, whole=True)) == cold_pages(neo, user, whole=True)
+        hot = shown(hot_pages(http, user, whole=True))
+        assert hot == cold_pages(neo, user, whole=True)
+        kinds |= {
+            (p["reposted_by"] is not None, p["quote_id"] is not None) for pg in hot for p in pg
+        }
+    assert {(True, False), (False, True)} <= kinds  # reposts and quotes were there to compare
     for key in rds.scan_iter(feed_key("*")):
         rds.delete(key)
     for user in users:

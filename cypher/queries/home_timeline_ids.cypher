@@ -2,19 +2,32 @@
 name: queries/home_timeline_ids
 :params {viewer_id: 1, max_id: 9223372036854775807, since_id: 0, limit: 20}
 */
-// The ids of a home timeline, newest first, to (re)build its Redis feed. Same rules as
-// home_timeline, without the hydration.
+// The entries of a home timeline, newest first: the cold path, and what a Redis feed is
+// rebuilt from. An entry is a post by the viewer or someone they follow (a reply only when the
+// viewer is, or follows, the author it answers), or a repost by the viewer or someone they
+// follow (its id is the repost's). Each post shows once, at its first entry: reposting what is
+// already there adds nothing.
 MATCH (viewer:User {id: $viewer_id})
 CALL (viewer) {
   MATCH (viewer)-[:POSTED]->(p:Post)
-  RETURN p
+  RETURN p, p.id AS entry_id, null AS reposter_id
   UNION
   MATCH (viewer)-[:FOLLOWS]->(:User)-[:POSTED]->(p:Post)
-  RETURN p
+  RETURN p, p.id AS entry_id, null AS reposter_id
+  UNION
+  MATCH (viewer)-[repost:REPOSTED]->(p:Post)
+  RETURN p, repost.id AS entry_id, viewer.id AS reposter_id
+  UNION
+  MATCH (viewer)-[:FOLLOWS]->(reposter:User)-[repost:REPOSTED]->(p:Post)
+  RETURN p, repost.id AS entry_id, reposter.id AS reposter_id
 }
-WITH viewer, p
-WHERE p.id < $max_id AND p.id > $since_id
-  AND (p:Tweet
-       OR p.parent_author_id = viewer.id
-       OR EXISTS { (viewer)-[:FOLLOWS]->(:User {id: p.parent_author_id}) })
-RETURN p.id AS id ORDER BY id DESC LIMIT $limit
+WITH viewer, p, entry_id, reposter_id
+WHERE reposter_id IS NOT NULL
+   OR p:Tweet
+   OR p.parent_author_id = viewer.id
+   OR EXISTS { (viewer)-[:FOLLOWS]->(:User {id: p.parent_author_id}) }
+WITH p, entry_id, reposter_id ORDER BY entry_id
+WITH p, head(collect([entry_id, reposter_id])) AS first
+WHERE $since_id < first[0] < $max_id
+RETURN first[0] AS id, p.id AS post_id, first[1] AS reposter_id
+ORDER BY id DESC LIMIT $limit

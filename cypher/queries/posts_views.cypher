@@ -3,8 +3,8 @@ name: queries/posts_views
 :params {ids: [1, 2]}
 */
 // What a page shows of each of these posts: the one projection of a post (graph/post_views.py),
-// copied in Redis by jobs/stores/post_cache.py. The body, the author's card, the like and reply
-// counts; liked_by_me is the viewer's, kept apart. A deleted post with replies is a tombstone
+// copied in Redis by jobs/stores/post_cache.py. The body, the author's card, the counts, the
+// quoted post's id; the viewer's own marks (liked_by_me...) are kept apart. A deleted post with replies is a tombstone
 // (no author, no text). `p.id IN $ids` is one index seek per id.
 MATCH (p:Post)
 WHERE p.id IN $ids
@@ -26,6 +26,9 @@ RETURN p.id AS id, a.id AS author_id,
          root_author_id: [(root:Post {id: coalesce(p.root_id, p.id)})<-[:POSTED]-(ra:User)
                           | toString(ra.id)][0],
          in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
+         quote_id: toString(p.quote_id),
          like_count: COUNT { (p)<-[:LIKES]-() },
-         reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted }
+         reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
+         repost_count: COUNT { (p)<-[:REPOSTED]-() },
+         quote_count: COUNT { (p)<-[:QUOTES]-(q:Post) WHERE NOT q:Deleted }
        } AS view

@@ -1,10 +1,18 @@
 /*
 name: queries/tweet_create
-:params {author_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: []}
+:params {author_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: [], quote_id: null}
 */
-// Posts a tweet with its hashtags, mentions and images (the author's own uploads, in order).
+// Posts a tweet with its hashtags, mentions and images (the author's own uploads, in order),
+// quoting $quote_id when given: nothing is created (no row) when that post is missing or
+// deleted. The quoted id stays on the tweet (`quote_id`), so that a quoted post deleted later
+// shows as unavailable.
 MATCH (author:User {id: $author_id})
-CREATE (author)-[:POSTED]->(p:Post:Tweet {id: $id, text: $text, created_at: $now})
+OPTIONAL MATCH (quoted:Post {id: $quote_id})
+WHERE NOT quoted:Deleted
+WITH author, quoted
+WHERE $quote_id IS NULL OR quoted IS NOT NULL
+CREATE (author)-[:POSTED]->(p:Post:Tweet {id: $id, text: $text, created_at: $now, quote_id: $quote_id})
+FOREACH (q IN CASE WHEN quoted IS NULL THEN [] ELSE [quoted] END | CREATE (p)-[:QUOTES]->(q))
 WITH p, author
 CALL (p) {
   UNWIND $hashtags AS tag

@@ -1,8 +1,12 @@
 """Home-timeline feeds in Redis: every rule about them lives here (after Mastodon's FeedManager).
 
-`feed:<user id>` is a sorted set of post ids (member and score: the id), capped at
-FLOCK_TIMELINE_CAP, holding a `ready` sentinel at score 0: the key exists exactly when the feed
-is materialised, so "is there a feed" and "what is in it" are one read. A feed expires a little
+`feed:<user id>` is a sorted set of timeline entries, capped at FLOCK_TIMELINE_CAP, holding a
+`ready` sentinel at score 0: the key exists exactly when the feed is materialised, so "is there
+a feed" and "what is in it" are one read. An entry's score is its id; a post's member is its id,
+a repost's is `<repost id>:<post id>:<reposter id>`. A post shows once, at its first entry (the
+rule of cypher/queries/home_timeline_ids.cypher): `feed-reposts:<user id>` maps each post shown
+through a repost to that repost's member, so that pushing a repost checks in O(1) whether the
+post is already there. A feed expires a little
 before its owner stops counting as active, because from then on fan-out skips them; their next
 read finds no feed, falls back to Cypher and has it regenerated.
 
@@ -32,22 +36,104 @@ SENTINEL = "ready"
 SAME_SCORE_SLACK = 8  # members read beyond a page: ids that round to a bound's score
 FANOUT_BATCH = 1000
 
-# Adds a post to each feed that exists, then trims to the cap (rank 0 is the sentinel, kept).
+# Adds a post to each feed that exists (in place of a repost of it that got there first), then
+# trims to the cap (rank 0 is the sentinel, kept). KEYS: n feeds, then their n repost maps.
+# ARGV: post id, cap.
 PUSH_SCRIPT = """
+local n = #KEYS / 2
 local added = 0
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    redis.call('ZADD', key, ARGV[1], ARGV[1])
-    redis.call('ZREMRANGEBYRANK', key, 1, -(tonumber(ARGV[2]) + 1))
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    local shown = redis.call('HGET', KEYS[n + i], ARGV[1])
+    if shown then
+      redis.call('ZREM', KEYS[i], shown)
+      redis.call('HDEL', KEYS[n + i], ARGV[1])
+    end
+    redis.call('ZADD', KEYS[i], ARGV[1], ARGV[1])
+    redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(tonumber(ARGV[2]) + 1))
     added = added + 1
   end
 end
 return added
 """
 
+# Adds a repost to each feed that exists unless its post is already there by itself or by an
+# earlier repost (a later one is replaced). KEYS: n feeds, then their n repost maps.
+# ARGV: member, repost id, post id, cap, ttl. Ids are compared as decimal strings (Lua's
+# numbers are doubles, inexact above 2^53).
+PUSH_REPOST_SCRIPT = """
+local function earlier(a, b)
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
+local n = #KEYS / 2
+local added = 0
+for i = 1, n do
+  if redis.call('EXISTS', KEYS[i]) == 1 and not redis.call('ZSCORE', KEYS[i], ARGV[3]) then
+    local shown = redis.call('HGET', KEYS[n + i], ARGV[3])
+    local shown_id = shown and string.match(shown, '^(%d+)')
+    if not shown or earlier(ARGV[2], shown_id) then
+      if shown then redis.call('ZREM', KEYS[i], shown) end
+      redis.call('ZADD', KEYS[i], ARGV[2], ARGV[1])
+      redis.call('HSET', KEYS[n + i], ARGV[3], ARGV[1])
+      redis.call('EXPIRE', KEYS[n + i], ARGV[5])
+      redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(tonumber(ARGV[4]) + 1))
+      added = added + 1
+    end
+  end
+end
+return added
+"""
+
+# Takes a repost out of each feed. KEYS: n feeds, then their n repost maps. ARGV: member, post
+# id. Returns the (1-based) positions of the feeds where it was the post's entry.
+REMOVE_REPOST_SCRIPT = """
+local n = #KEYS / 2
+local shown = {}
+for i = 1, n do
+  redis.call('ZREM', KEYS[i], ARGV[1])
+  if redis.call('HGET', KEYS[n + i], ARGV[2]) == ARGV[1] then
+    redis.call('HDEL', KEYS[n + i], ARGV[2])
+    shown[#shown + 1] = i
+  end
+end
+return shown
+"""
+
 
 def feed_key(user_id: int) -> str:
     return f"feed:{user_id}"
+
+
+def reposts_key(user_id: int) -> str:
+    return f"feed-reposts:{user_id}"
+
+
+def repost_member(repost_id: int, post_id: int, reposter_id: int) -> str:
+    return f"{repost_id}:{post_id}:{reposter_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A place in a home timeline: a post (reposter_id None) or a repost of it."""
+
+    id: int
+    post_id: int
+    reposter_id: int | None = None
+
+    @classmethod
+    def parse(cls, member: bytes | str) -> Entry:
+        text = member.decode() if isinstance(member, bytes) else member
+        if ":" not in text:
+            return cls(int(text), int(text))
+        entry_id, post_id, reposter_id = (int(part) for part in text.split(":"))
+        return cls(entry_id, post_id, reposter_id)
+
+    @property
+    def member(self) -> str:
+        if self.reposter_id is None:
+            return str(self.id)
+        return repost_member(self.id, self.post_id, self.reposter_id)
 
 
 BIG_AUTHORS = "big-authors"
@@ -66,7 +152,7 @@ def feed_ttl(settings: Settings) -> int:
 
 @dataclass
 class FeedSlice:
-    ids: list[int]
+    entries: list[Entry]
     full: bool  # the feed holds as many posts as the cap: older ones may be missing
     big_authors: set[int] | None  # None: the set is missing and must be rebuilt
 
@@ -85,13 +171,18 @@ async def read_feed(
         )
         pipe.zcard(feed_key(user_id))
         pipe.expire(feed_key(user_id), feed_ttl(settings))
+        pipe.expire(reposts_key(user_id), feed_ttl(settings))
         pipe.smembers(BIG_AUTHORS)
-        members, size, _, big = await pipe.execute()
+        members, size, _, _, big = await pipe.execute()
     if size == 0:
         return None
-    ids = sorted((int(m) for m in members if m != SENTINEL.encode()), reverse=True)
+    entries = sorted(
+        (Entry.parse(m) for m in members if m != SENTINEL.encode()),
+        key=lambda e: e.id,
+        reverse=True,
+    )
     return FeedSlice(
-        ids=[i for i in ids if since_id < i < max_id][:count],
+        entries=[e for e in entries if since_id < e.id < max_id][:count],
         full=size - 1 >= settings.timeline_cap,
         big_authors={int(m) for m in big if m != SENTINEL.encode()}
         if SENTINEL.encode() in big
@@ -115,16 +206,27 @@ async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: 
 async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
     """The author sees their new post at once; fan-out to followers follows in the worker."""
     try:
-        await r.eval(PUSH_SCRIPT, 1, feed_key(author_id), post_id, settings.timeline_cap)
+        keys = [feed_key(author_id), reposts_key(author_id)]
+        await r.eval(PUSH_SCRIPT, 2, *keys, post_id, settings.timeline_cap)
     except redis.RedisError as error:
         log.warning("event=own_post_push_failed author=%s error=%r", author_id, error)
+
+
+async def push_own_repost(r: aioredis.Redis, settings: Settings, entry: Entry) -> None:
+    """The reposter sees their repost at once (unless the post is in their timeline already)."""
+    try:
+        keys = [feed_key(entry.reposter_id), reposts_key(entry.reposter_id)]
+        args = _repost_args(settings, entry)
+        await r.eval(PUSH_REPOST_SCRIPT, 2, *keys, *args)
+    except redis.RedisError as error:
+        log.warning("event=own_repost_push_failed user=%s error=%r", entry.reposter_id, error)
 
 
 async def drop_feed(r: aioredis.Redis, user_id: int) -> None:
     """Which posts belong changed (a follow, an unfollow, a long absence): drop the feed, so
     reads go to Cypher (always right) until a rebuild has run."""
     try:
-        await r.delete(feed_key(user_id))
+        await r.delete(feed_key(user_id), reposts_key(user_id))
     except redis.RedisError as error:
         log.warning("event=feed_drop_failed user=%s error=%r", user_id, error)
 
@@ -140,10 +242,30 @@ async def claim_rebuild(r: aioredis.Redis, user_id: int) -> bool:
 
 def push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[int]) -> int:
     """Add a post to each of these users' feeds that exists; returns how many got it."""
-    keys = [feed_key(u) for u in user_ids]
+    keys = _keys(user_ids)
     if not keys:
         return 0
     return int(r.register_script(PUSH_SCRIPT)(keys=keys, args=[post_id, settings.timeline_cap]))
+
+
+def push_repost(r: redis.Redis, settings: Settings, entry: Entry, user_ids: Iterable[int]) -> int:
+    """Add a repost to each of these users' feeds that exists and does not show its post yet;
+    returns how many got it."""
+    keys = _keys(user_ids)
+    if not keys:
+        return 0
+    script = r.register_script(PUSH_REPOST_SCRIPT)
+    return int(script(keys=keys, args=_repost_args(settings, entry)))
+
+
+def remove_repost(r: redis.Redis, entry: Entry, user_ids: list[int]) -> list[int]:
+    """Take a repost out of these users' feeds; returns those for whom it was the post's entry
+    (and who may now be owed a later repost of it)."""
+    if not user_ids:
+        return []
+    script = r.register_script(REMOVE_REPOST_SCRIPT)
+    positions = script(keys=_keys(user_ids), args=[entry.member, entry.post_id])
+    return [user_ids[int(p) - 1] for p in positions]
 
 
 def remove(r: redis.Redis, post_ids: list[int], user_ids: Iterable[int]) -> None:
@@ -156,22 +278,36 @@ def remove(r: redis.Redis, post_ids: list[int], user_ids: Iterable[int]) -> None
         pipe.execute()
 
 
-def replace(r: redis.Redis, settings: Settings, user_id: int, post_ids: list[int]) -> None:
+def replace(r: redis.Redis, settings: Settings, user_id: int, entries: list[Entry]) -> None:
     """The user's whole feed, newest first, as computed from the graph."""
+    reposts = {str(e.post_id): e.member for e in entries if e.reposter_id is not None}
     with r.pipeline(transaction=True) as pipe:
-        pipe.delete(feed_key(user_id))
-        pipe.zadd(feed_key(user_id), {SENTINEL: 0, **{str(i): i for i in post_ids}})
+        pipe.delete(feed_key(user_id), reposts_key(user_id))
+        pipe.zadd(feed_key(user_id), {SENTINEL: 0, **{e.member: e.id for e in entries}})
         pipe.expire(feed_key(user_id), feed_ttl(settings))
+        if reposts:
+            pipe.hset(reposts_key(user_id), mapping=reposts)
+            pipe.expire(reposts_key(user_id), feed_ttl(settings))
         pipe.execute()
 
 
 def delete(r: redis.Redis, user_id: int) -> None:
-    r.delete(feed_key(user_id))
+    r.delete(feed_key(user_id), reposts_key(user_id))
 
 
 def forget_rebuild_claim(r: redis.Redis, user_id: int) -> None:
     """A rebuild is starting: a feed dropped after this point asks for another one."""
     r.delete(rebuild_pending_key(user_id))
+
+
+def _keys(user_ids: Iterable[int]) -> list[str]:
+    """Each user's feed, then each user's repost map (the layout the scripts expect)."""
+    users = list(user_ids)
+    return [feed_key(u) for u in users] + [reposts_key(u) for u in users]
+
+
+def _repost_args(settings: Settings, entry: Entry) -> list:
+    return [entry.member, entry.id, entry.post_id, settings.timeline_cap, feed_ttl(settings)]
 
 
 def is_big_author(r: redis.Redis, author_id: int) -> bool:

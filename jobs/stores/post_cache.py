@@ -6,8 +6,9 @@ Three kinds of entries, each a copy of the graph that a write throws away when i
   Thrown away by an edit, a delete, a like or unlike, and a reply to it or its deletion.
 - `card:<user id>`: an author's id, username and display name. Thrown away by a profile edit
   and by the account's deletion.
-- `liked:<user id>`: the ids of the posts a user liked, complete for ids at or above
-  `liked-floor:<user id>`. Thrown away by the user's likes and unlikes.
+- `marks:<user id>`: the user's own marks on posts (`l<id>` liked, `r<id>` reposted,
+  `b<id>` bookmarked), complete for post ids at or above `marks-floor:<user id>`. Thrown away
+  by the user's likes, reposts and bookmarks and their undoing.
 
 Filling is guarded against a write that lands while a reader is at the graph (the classic
 cache-aside race): each entry has a generation counter (`*-gen:`), which every write increments
@@ -29,8 +30,9 @@ log = logging.getLogger("flock.post_cache")
 
 TTL = 15 * 60  # seconds an entry lives without a write: the bound on a missed invalidation
 GEN_TTL = 24 * 3600  # generation counters outlive any read in flight by far
-LIKED_CAP = 5000  # most liked ids cached per user; the floor rises to what is covered
-PRESENT = "-"  # a member of every cached liked set, so that an empty set still exists
+MARKS_CAP = 5000  # most marks cached per user; the floor rises to what is covered
+PRESENT = "-"  # a member of every cached marks set, so that an empty set still exists
+MARKS = {"l": "liked", "r": "reposted", "b": "bookmarked"}  # member prefix -> what it marks
 
 
 def view_key(post_id: int) -> str:
@@ -41,12 +43,12 @@ def card_key(user_id: int) -> str:
     return f"card:{user_id}"
 
 
-def liked_key(user_id: int) -> str:
-    return f"liked:{user_id}"
+def marks_key(user_id: int) -> str:
+    return f"marks:{user_id}"
 
 
-def liked_floor_key(user_id: int) -> str:
-    return f"liked-floor:{user_id}"
+def marks_floor_key(user_id: int) -> str:
+    return f"marks-floor:{user_id}"
 
 
 def gen_key(key: str) -> str:
@@ -60,33 +62,38 @@ class CachedPage:
 
     views: dict[int, dict] = field(default_factory=dict)
     view_gens: dict[int, bytes | None] = field(default_factory=dict)
-    liked: set[int] | None = None  # None: not known from the cache
-    liked_gen: bytes | None = None
+    marks: dict[str, set[int]] | None = None  # "liked" etc. -> post ids; None: not cached
+    marks_gen: bytes | None = None
 
 
 # ----------------------------------------------------------------------------- reading (app)
 
 
 async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | None) -> CachedPage:
-    """Views, their generations and the viewer's likes among these posts: one round trip."""
+    """Views, their generations and the viewer's marks on these posts: one round trip."""
     keys = [view_key(i) for i in post_ids]
     async with r.pipeline(transaction=False) as pipe:
         pipe.mget(keys)
         pipe.mget([gen_key(k) for k in keys])
         if viewer_id is not None:
-            pipe.smismember(liked_key(viewer_id), [*post_ids, PRESENT])
-            pipe.get(liked_floor_key(viewer_id))
-            pipe.get(gen_key(liked_key(viewer_id)))
+            members = [f"{m}{i}" for m in MARKS for i in post_ids]
+            pipe.smismember(marks_key(viewer_id), [*members, PRESENT])
+            pipe.get(marks_floor_key(viewer_id))
+            pipe.get(gen_key(marks_key(viewer_id)))
         replies = await pipe.execute()
     page = CachedPage(
         views={i: json.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
         view_gens=dict(zip(post_ids, replies[1], strict=True)),
     )
     if viewer_id is not None:
-        flags, floor, page.liked_gen = replies[2], replies[3], replies[4]
+        flags, floor, page.marks_gen = replies[2], replies[3], replies[4]
         covered = floor is not None and int(floor) <= min(post_ids, default=0)
         if flags[-1] and covered:
-            page.liked = {i for i, flag in zip(post_ids, flags, strict=False) if flag}
+            n = len(post_ids)
+            page.marks = {}
+            for k, name in enumerate(MARKS.values()):
+                marked = zip(post_ids, flags[k * n : (k + 1) * n], strict=True)
+                page.marks[name] = {i for i, flag in marked if flag}
     return page
 
 
@@ -113,9 +120,9 @@ end
 return n
 """
 
-# The same for a liked set. KEYS: the set, its floor, its generation.
-# ARGV: ttl, generation, floor, then the liked ids.
-FILL_LIKED_IF_UNCHANGED = """
+# The same for a marks set. KEYS: the set, its floor, its generation.
+# ARGV: ttl, generation, floor, then the members.
+FILL_MARKS_IF_UNCHANGED = """
 if (redis.call('GET', KEYS[3]) or '') ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('SADD', KEYS[1], '-')
@@ -138,12 +145,13 @@ async def fill_cards(r: aioredis.Redis, cards: dict[int, dict], gens: dict) -> N
     await _fill(r, {card_key(i): (c, gens[i]) for i, c in cards.items()})
 
 
-async def fill_liked(
-    r: aioredis.Redis, user_id: int, liked: list[int], floor: int, gen: bytes | None
+async def fill_marks(
+    r: aioredis.Redis, user_id: int, members: list[str], floor: int, gen: bytes | None
 ) -> None:
-    """Copy the user's liked ids from `floor` up, unless they liked or unliked since `gen`."""
-    keys = [liked_key(user_id), liked_floor_key(user_id), gen_key(liked_key(user_id))]
-    await r.eval(FILL_LIKED_IF_UNCHANGED, 3, *keys, TTL, gen or b"", floor, *liked)
+    """Copy the user's marks (`l<id>`...) on posts from `floor` up, unless they marked or
+    unmarked a post since `gen`."""
+    keys = [marks_key(user_id), marks_floor_key(user_id), gen_key(marks_key(user_id))]
+    await r.eval(FILL_MARKS_IF_UNCHANGED, 3, *keys, TTL, gen or b"", floor, *members)
 
 
 async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]) -> None:
@@ -169,14 +177,15 @@ async def forget_card(r: aioredis.Redis, user_id: int) -> None:
     await _forget(r, _card(user_id))
 
 
-async def forget_like(r: aioredis.Redis, user_id: int, post_id: int) -> None:
-    """The user liked or unliked the post: its view (the count) and their liked set go."""
-    await _forget(r, _views([post_id]), _liked(user_id))
+async def forget_mark(r: aioredis.Redis, user_id: int, post_id: int) -> None:
+    """The user liked, reposted or bookmarked the post, or took it back: its view (the counts)
+    and their marks go."""
+    await _forget(r, _views([post_id]), _marks(user_id))
 
 
 async def forget_account(r: aioredis.Redis, user_id: int, post_ids: list[int]) -> None:
-    """An account is gone: its card, its liked set, and the posts it wrote or changed."""
-    await _forget(r, _views(post_ids), _card(user_id), _liked(user_id))
+    """An account is gone: its card, its marks, and the posts it wrote or changed."""
+    await _forget(r, _views(post_ids), _card(user_id), _marks(user_id))
 
 
 def forget_posts_now(r: redis.Redis, post_ids: list[int]) -> None:
@@ -198,8 +207,8 @@ def _card(user_id: int) -> Entry:
     return [card_key(user_id)], None
 
 
-def _liked(user_id: int) -> Entry:
-    return [liked_key(user_id), liked_floor_key(user_id)], liked_key(user_id)
+def _marks(user_id: int) -> Entry:
+    return [marks_key(user_id), marks_floor_key(user_id)], marks_key(user_id)
 
 
 async def _forget(r: aioredis.Redis, *entries: Entry) -> None:

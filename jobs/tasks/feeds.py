@@ -1,4 +1,5 @@
-"""Feed tasks: fan a new post out, take deleted posts out, rebuild a feed from the graph."""
+"""Feed tasks: fan a new post or repost out, take deleted posts and withdrawn reposts out,
+rebuild a feed from the graph."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from jobs.stores import feeds, post_cache
-from jobs.stores.feeds import FANOUT_BATCH
+from jobs.stores.feeds import FANOUT_BATCH, Entry
 from jobs.tasks.context import WorkerContext, worker_context
 
 MAX_ID = 2**63 - 1
@@ -44,6 +45,54 @@ def fan_out_post(post_id: int) -> int:
     return pushed
 
 
+def fan_out_repost(repost_id: int) -> int:
+    """Push a new repost into the feeds of its reposter's active followers that do not show
+    its post yet (a big account's reposts are merged at read time). Returns how many got it."""
+    ctx = worker_context()
+    settings, r = ctx.settings, ctx.redis
+    info = ctx.graph.read("queries/fanout_repost_info", repost_id=repost_id)
+    if not info:
+        return 0  # taken back before the job ran
+    reposter_id = info[0]["reposter_id"]
+    entry = Entry(repost_id, info[0]["post_id"], reposter_id)
+    if info[0]["follower_count"] > settings.fanout_limit:
+        feeds.mark_big_author(r, reposter_id)
+        return 0
+    if feeds.is_big_author(r, reposter_id):
+        return 0
+    pushed = 0
+    for user_ids in ctx.graph.stream(
+        "queries/fanout_repost_recipients",
+        batch=FANOUT_BATCH,
+        reposter_id=reposter_id,
+        active_since=time.time() - settings.active_days * 86400,
+    ):
+        pushed += feeds.push_repost(r, settings, entry, user_ids)
+    return pushed
+
+
+def withdraw_repost(repost_id: int, post_id: int, reposter_id: int) -> None:
+    """Take a repost that was undone out of its reposter's and their followers' feeds; where it
+    was the post's entry, the next repost of it by someone they follow takes its place."""
+    ctx = worker_context()
+    entry = Entry(repost_id, post_id, reposter_id)
+    _withdraw(ctx, entry, [reposter_id])
+    for batch in ctx.graph.stream(
+        "queries/follower_ids", batch=FANOUT_BATCH, author_id=reposter_id
+    ):
+        _withdraw(ctx, entry, batch)
+
+
+def _withdraw(ctx: WorkerContext, entry: Entry, user_ids: list[int]) -> None:
+    shown_to = feeds.remove_repost(ctx.redis, entry, user_ids)
+    if not shown_to:
+        return
+    rows = ctx.graph.read("queries/repost_next_entries", user_ids=shown_to, post_id=entry.post_id)
+    for row in rows:
+        later = Entry(row["id"], row["post_id"], row["reposter_id"])
+        feeds.push_repost(ctx.redis, ctx.settings, later, [row["user_id"]])
+
+
 def remove_post(post_id: int, author_id: int) -> None:
     """Take a deleted post out of its author's and every follower's feed, and out of the post
     cache."""
@@ -54,13 +103,21 @@ def remove_post(post_id: int, author_id: int) -> None:
         feeds.remove(ctx.redis, [post_id], batch)
 
 
-def remove_account_posts(author_id: int, post_ids: list[int], follower_ids: list[int]) -> None:
-    """A deleted account's posts leave the feeds of those who followed it (read before the
-    follows were deleted), and its own feed goes."""
+def remove_account_posts(
+    author_id: int,
+    post_ids: list[int],
+    follower_ids: list[int],
+    reposts: list[list[int]] | None = None,
+) -> None:
+    """A deleted account's posts and reposts (`[repost id, post id]`) leave the feeds of those
+    who followed it (read before the follows were deleted), and its own feed goes."""
     ctx = worker_context()
     post_cache.forget_posts_now(ctx.redis, post_ids)
     for start in range(0, len(follower_ids), FANOUT_BATCH):
-        feeds.remove(ctx.redis, post_ids, follower_ids[start : start + FANOUT_BATCH])
+        batch = follower_ids[start : start + FANOUT_BATCH]
+        feeds.remove(ctx.redis, post_ids, batch)
+        for repost_id, post_id in reposts or []:
+            _withdraw(ctx, Entry(repost_id, post_id, author_id), batch)
     feeds.delete(ctx.redis, author_id)
 
 
@@ -94,6 +151,6 @@ def _regenerate(ctx: WorkerContext, user_id: int) -> int:
         since_id=0,
         limit=ctx.settings.timeline_cap,
     )
-    ids = [row["id"] for row in rows]
-    feeds.replace(ctx.redis, ctx.settings, user_id, ids)
-    return len(ids)
+    entries = [Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows]
+    feeds.replace(ctx.redis, ctx.settings, user_id, entries)
+    return len(entries)
