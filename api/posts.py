@@ -20,6 +20,7 @@ from api.pagination import (
     page,
 )
 from api.schemas import (
+    BookmarkState,
     History,
     LikeState,
     NewPost,
@@ -31,7 +32,7 @@ from api.schemas import (
     Thread,
     UserPage,
 )
-from graph import likes, posts, reposts
+from graph import bookmarks, likes, posts, reposts
 from graph.backends import backends
 
 blueprint = Blueprint("api_posts", __name__, url_prefix="/api")
@@ -203,3 +204,19 @@ async def quotes(collection: str, post_id: int, query_args: IdPageQuery):
         backends(), KINDS[collection], post_id, g.user_id, max_id_of(query_args), query_args.limit
     )
     return id_paged(items, next_max)
+
+
+@blueprint.put(f"/{COLLECTION}/<int:post_id>/bookmark")
+@token_required
+@validate_response(BookmarkState)
+async def bookmark(collection: str, post_id: int):
+    """Bookmark (idempotent, private); see GET /api/bookmarks."""
+    return await bookmarks.bookmark(backends(), g.user_id, KINDS[collection], post_id)
+
+
+@blueprint.delete(f"/{COLLECTION}/<int:post_id>/bookmark")
+@token_required
+@validate_response(BookmarkState)
+async def unbookmark(collection: str, post_id: int):
+    """Remove a bookmark (idempotent)."""
+    return await bookmarks.unbookmark(backends(), g.user_id, KINDS[collection], post_id)

@@ -53,6 +53,7 @@ class PublicUser(BaseModel):
     following_count: int
     tweet_count: int
     followed_by_me: bool
+    muted_by_me: bool = False
 
 
 class Me(PublicUser):
@@ -197,6 +198,20 @@ class LikeState(BaseModel):
     like_count: int
 
 
+class BlockState(BaseModel):
+    username: str
+    blocking: bool
+
+
+class MuteState(BaseModel):
+    username: str
+    muting: bool
+
+
+class BookmarkState(BaseModel):
+    bookmarked: bool
+
+
 class RepostState(BaseModel):
     reposted: bool
     repost_count: int
@@ -242,3 +257,37 @@ class SearchResults(BaseModel):
     found: int = Field(description="How many documents matched (posts: ranked up to 250)")
     page: int
     next_page: int | None
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+class Notification(BaseModel):
+    id: str = Field(description="The id of its cause (the like, the reply...): orders the list")
+    type: str = Field(description="like, repost, reply, mention, quote or follow")
+    created_at: float
+    actor: Author = Field(description="Who did it")
+    post: Post | None = Field(
+        description="like, repost: your post; reply, mention, quote: their post; follow: null"
+    )
+
+
+class NotificationPage(BaseModel):
+    items: list[Notification]
+    next_cursor: str | None
+    next_max_id: str | None = None
+
+
+class UnreadCount(BaseModel):
+    unread: int = Field(description="Notifications newer than the read mark, counted up to 100")
+
+
+class MarkRead(Strict):
+    up_to_id: str = Field(description="The id of the newest notification read")
+
+    @field_validator("up_to_id")
+    @classmethod
+    def id_shape(cls, value: str) -> str:
+        if not (value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID):
+            raise invalid("Use the id of a notification.")
+        return value

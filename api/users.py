@@ -17,14 +17,16 @@ from api.pagination import (
     page,
 )
 from api.schemas import (
+    BlockState,
     DeleteAccountRequest,
     Me,
+    MuteState,
     PostPage,
     ProfilePatch,
     PublicUser,
     UserPage,
 )
-from graph import accounts, follows, posts
+from graph import accounts, blocks, follows, posts
 from graph.backends import backends
 from graph.requests import PasswordChange
 
@@ -71,6 +73,24 @@ async def delete_me(data: DeleteAccountRequest):
     return "", 204
 
 
+@blueprint.get("/me/blocks")
+@token_required
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def my_blocks(query_args: PageQuery):
+    """The accounts the caller blocks, most recent first."""
+    return await _my_list(blocks.blocked_page, query_args)
+
+
+@blueprint.get("/me/mutes")
+@token_required
+@validate_querystring(PageQuery)
+@validate_response(UserPage)
+async def my_mutes(query_args: PageQuery):
+    """The accounts the caller mutes, most recent first."""
+    return await _my_list(blocks.muted_page, query_args)
+
+
 @blueprint.get("/<username>")
 @token_optional
 @validate_response(PublicUser)
@@ -93,6 +113,41 @@ async def follow(username: str):
 async def unfollow(username: str):
     """Unfollow (idempotent)."""
     return await follows.unfollow(backends(), g.user_id, username)
+
+
+@blueprint.put("/<username>/block")
+@token_required
+@validate_response(BlockState)
+async def block(username: str):
+    """Block (idempotent; not oneself): each of you is hidden from the other everywhere, your
+    follows both ways end, and they cannot follow, reply to, quote, repost, like or mention
+    you."""
+    return await blocks.block(backends(), g.user_id, username)
+
+
+@blueprint.delete("/<username>/block")
+@token_required
+@validate_response(BlockState)
+async def unblock(username: str):
+    """Unblock (idempotent; the follows a block ended stay ended)."""
+    return await blocks.unblock(backends(), g.user_id, username)
+
+
+@blueprint.put("/<username>/mute")
+@token_required
+@validate_response(MuteState)
+async def mute(username: str):
+    """Mute (idempotent; not oneself): their posts and reposts leave your home timeline,
+    notifications and search; they are not told."""
+    return await blocks.mute(backends(), g.user_id, username)
+
+
+@blueprint.delete("/<username>/mute")
+@token_required
+@validate_response(MuteState)
+async def unmute(username: str):
+    """Unmute (idempotent)."""
+    return await blocks.unmute(backends(), g.user_id, username)
 
 
 @blueprint.get("/<username>/followers")
@@ -141,5 +196,12 @@ async def _post_list(username: str, kind: str, query_args: IdPageQuery) -> dict:
 async def _user_list(list_page, username: str, query_args: PageQuery) -> dict:
     items, next_key = await list_page(
         backends(), username, g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
+    )
+    return page(items, encode_cursor(*next_key) if next_key else None)
+
+
+async def _my_list(list_page, query_args: PageQuery) -> dict:
+    items, next_key = await list_page(
+        backends(), g.user_id, query_args.limit, decode_cursor(query_args.cursor, 2)
     )
     return page(items, encode_cursor(*next_key) if next_key else None)

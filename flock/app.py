@@ -14,8 +14,10 @@ from werkzeug.routing import IntegerConverter
 import web
 from api import analytics as api_analytics
 from api import auth as api_auth
+from api import bookmarks as api_bookmarks
 from api import discovery as api_discovery
 from api import media as api_media
+from api import notifications as api_notifications
 from api import posts as api_posts
 from api import search as api_search
 from api import timeline as api_timeline
@@ -82,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_discovery.blueprint,
         api_analytics.blueprint,
         api_media.blueprint,
+        api_notifications.blueprint,
+        api_bookmarks.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)

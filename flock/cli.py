@@ -156,7 +156,7 @@ def timelines_rebuild(username: str | None) -> None:
     with SyncGraph(settings, long=True) as graph:
         user_id = None
         if username:
-            rows = graph.read("queries/user_id_by_username", username=username)
+            rows = graph.read("queries/user_id_by_username", username=username, viewer_id=None)
             if not rows:
                 click.echo(f"flock timelines rebuild: no user is called @{username}", err=True)
                 sys.exit(1)

@@ -8,20 +8,27 @@ from typing import Any
 from graph import accounts, ratelimits
 from graph.backends import Backends
 from graph.errors import Invalid, NotFound
+from graph.ids import new_id
 from graph.likes import user_page
 from jobs import events
 
 
 async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     """Follow @username; following again changes nothing. Returns their profile."""
-    target_id = await _user_id(b, username)
+    target_id = await user_id_of(b, username, user_id)
     if target_id == user_id:
         raise Invalid("You cannot follow yourself.")
     limit = b.settings.follows_per_hour
     await ratelimits.throttle(b.redis, f"throttle:follow:{user_id}", limit, 3600, "follows")
-    await b.graph.write(
-        "queries/user_follow", user_id=user_id, target_id=target_id, now=time.time()
+    followed = await b.graph.write(
+        "queries/user_follow",
+        user_id=user_id,
+        target_id=target_id,
+        now=time.time(),
+        follow_id=new_id(),
     )
+    if not followed:  # a block landed in between
+        raise NotFound(f"No user is called @{username}.")
     profile = await accounts.profile(b, username, user_id)
     await events.followed(b, user_id, target_id, profile["follower_count"])
     return profile
@@ -29,7 +36,7 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
 
 async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     """Stop following @username; when not following, nothing changes."""
-    target_id = await _user_id(b, username)
+    target_id = await user_id_of(b, username, user_id)
     if target_id == user_id:
         raise Invalid("You cannot unfollow yourself.")
     await b.graph.write("queries/user_unfollow", user_id=user_id, target_id=target_id)
@@ -40,7 +47,7 @@ async def unfollow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
 async def followers_page(
     b: Backends, username: str, viewer_id: int | None, limit: int, after: list | None
 ) -> tuple[list[dict[str, Any]], list | None]:
-    await _user_id(b, username)
+    await user_id_of(b, username, viewer_id)
     return await user_page(
         b, "queries/user_followers_page", limit, after, username=username, viewer_id=viewer_id
     )
@@ -49,14 +56,18 @@ async def followers_page(
 async def following_page(
     b: Backends, username: str, viewer_id: int | None, limit: int, after: list | None
 ) -> tuple[list[dict[str, Any]], list | None]:
-    await _user_id(b, username)
+    await user_id_of(b, username, viewer_id)
     return await user_page(
         b, "queries/user_following_page", limit, after, username=username, viewer_id=viewer_id
     )
 
 
-async def _user_id(b: Backends, username: str) -> int:
-    row = await b.graph.read_one("queries/user_id_by_username", username=username)
+async def user_id_of(b: Backends, username: str, viewer_id: int | None) -> int:
+    """The id of @username as the viewer may see them: a 404 when there is no such user, or
+    when they and the viewer are blocked either way (`viewer_id` None: anyone)."""
+    row = await b.graph.read_one(
+        "queries/user_id_by_username", username=username, viewer_id=viewer_id
+    )
     if row is None:
         raise NotFound(f"No user is called @{username}.")
     return row["id"]

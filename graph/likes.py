@@ -7,6 +7,7 @@ from typing import Any
 
 from graph.backends import Backends
 from graph.errors import NotFound
+from graph.ids import new_id
 from graph.posts import get_post
 from jobs import events
 
@@ -14,7 +15,12 @@ from jobs import events
 async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str, Any]:
     """Like once; liking again changes nothing."""
     rows = await b.graph.write(
-        "queries/post_like", user_id=user_id, id=post_id, kind=kind, now=time.time()
+        "queries/post_like",
+        user_id=user_id,
+        id=post_id,
+        kind=kind,
+        now=time.time(),
+        like_id=new_id(),
     )
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")

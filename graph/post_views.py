@@ -72,21 +72,22 @@ async def _hydrate(
     """The posts, and the cards of their authors and of `more_cards` (reposters)."""
     if not post_ids:
         return [], {}
-    views, cards, marks = await _views(b, viewer_id, post_ids, more_cards)
+    views, cards, marks, hidden = await _views(b, viewer_id, post_ids, more_cards)
     quoted_ids = [
         int(v["quote_id"]) for v in views.values() if v.get("quote_id") and not v["deleted"]
     ]
     quoted = {}
     if quoted_ids := [i for i in dict.fromkeys(quoted_ids)]:
-        q_views, q_cards, q_marks = await _views(b, viewer_id, quoted_ids, set())
+        q_views, q_cards, q_marks, _ = await _views(b, viewer_id, quoted_ids, set())
         quoted = {
             i: post
             for i in quoted_ids
-            if (post := _shown(i, q_views.get(i), q_cards, q_marks, False)) is not None
+            if (post := _shown(i, q_views.get(i), q_cards, q_marks, hidden, False)) is not None
         }
+    cards = {i: card for i, card in cards.items() if i not in hidden}  # hidden reposters too
     page = []
     for post_id in post_ids:
-        post = _shown(post_id, views.get(post_id), cards, marks, keep_deleted)
+        post = _shown(post_id, views.get(post_id), cards, marks, hidden, keep_deleted)
         if post is None:
             continue
         quote_id = post.get("quote_id")
@@ -95,11 +96,13 @@ async def _hydrate(
     return page, cards
 
 
-def _shown(post_id, view, cards, marks, keep_deleted) -> dict[str, Any] | None:
+def _shown(post_id, view, cards, marks, hidden, keep_deleted) -> dict[str, Any] | None:
     """One post as shown from its view, its author's card and the viewer's marks; None when it
-    is not to be shown (gone, deleted, its author gone)."""
+    is not to be shown (gone, deleted, its author gone or blocked either way with the viewer)."""
     if view is None:
         return None  # gone since it was listed
+    if view["author_id"] in hidden:
+        return None
     post = {key: value for key, value in view.items() if key != "author_id"}
     post.setdefault("quote_id", None)  # views cached before quotes existed
     post.setdefault("repost_count", 0)
@@ -119,9 +122,10 @@ def _shown(post_id, view, cards, marks, keep_deleted) -> dict[str, Any] | None:
 
 async def _views(
     b: Backends, viewer_id: int | None, post_ids: list[int], more_cards: set[int]
-) -> tuple[dict[int, dict], dict[int, dict], dict[str, set[int]]]:
-    """Views of these posts, cards of their authors (and `more_cards`), the viewer's marks:
-    from the Redis copy, what is missing from the graph (and copied for the next reader)."""
+) -> tuple[dict[int, dict], dict[int, dict], dict[str, set[int]], set[int]]:
+    """Views of these posts, cards of their authors (and `more_cards`), the viewer's marks and
+    the accounts hidden from them: from the Redis copy, what is missing from the graph (and
+    copied for the next reader)."""
     try:
         cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
     except RedisError as error:
@@ -141,7 +145,22 @@ async def _views(
         if cached and live:
             await _quietly(post_cache.fill_views(b.redis, live, cached.view_gens))
     marks = await _marks_among(b, viewer_id, post_ids, cached)
-    return views, cards, marks
+    return views, cards, marks, await _hidden(b, viewer_id, cached)
+
+
+async def _hidden(
+    b: Backends, viewer_id: int | None, cached: post_cache.CachedPage | None
+) -> set[int]:
+    """The accounts blocked either way with the viewer: from the Redis copy, else the graph."""
+    if viewer_id is None:
+        return set()
+    if cached is not None and cached.hidden is not None:
+        return cached.hidden
+    row = await b.graph.read_one("queries/user_hidden_ids", user_id=viewer_id)
+    hidden = row["ids"] if row else []
+    if cached:
+        await _quietly(post_cache.fill_hidden(b.redis, viewer_id, hidden, cached.hidden_gen))
+    return set(hidden)
 
 
 def id_page(ids: list[int], limit: int) -> tuple[list[int], int | None]:

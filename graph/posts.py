@@ -86,6 +86,7 @@ async def quotes_page(
     rows = await b.graph.read(
         "queries/post_quotes_page",
         id=post_id,
+        viewer_id=viewer_id,
         max_id=MAX_ID if max_id is None else max_id,
         limit=limit + 1,
     )
@@ -161,7 +162,11 @@ async def replies_page(
     """Direct replies, oldest first; returns the page and the id to continue after, if any."""
     await get_post(b, kind, post_id, viewer_id, with_deleted=True)
     rows = await b.graph.read(
-        "queries/post_replies_page", id=post_id, after_id=after_id, limit=limit + 1
+        "queries/post_replies_page",
+        id=post_id,
+        after_id=after_id,
+        limit=limit + 1,
+        viewer_id=viewer_id,
     )
     ids, after = id_page([row["id"] for row in rows], limit)
     return await hydrate(b, viewer_id, ids, keep_deleted=True), after
@@ -183,7 +188,7 @@ async def thread(
 
 async def ancestors(b: Backends, post_id: int, viewer_id: int | None) -> list[dict[str, Any]]:
     """The posts a reply answers, from the thread's tweet down to its parent."""
-    rows = await b.graph.read("queries/post_ancestors", id=post_id)
+    rows = await b.graph.read("queries/post_ancestors", id=post_id, viewer_id=viewer_id)
     return await hydrate(b, viewer_id, [row["id"] for row in rows], keep_deleted=True)
 
 
@@ -192,7 +197,10 @@ async def user_posts(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A user's tweets or replies, newest first, below max_id; returns the page and the next
     max_id."""
-    if await b.graph.read_one("queries/user_id_by_username", username=username) is None:
+    found = await b.graph.read_one(
+        "queries/user_id_by_username", username=username, viewer_id=viewer_id
+    )
+    if found is None:
         raise NotFound(f"No user is called @{username}.")
     rows = await b.graph.read(
         "queries/user_posts_page",

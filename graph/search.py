@@ -133,7 +133,8 @@ async def _search(b: Backends, alias: str, params: dict[str, Any]) -> dict[str, 
 
 
 async def _rank_for_viewer(b: Backends, viewer_id: int | None, hits: list[dict]) -> list[dict]:
-    """Hits with the same text match score are ordered by followed author, engagement, age."""
+    """Hits with the same text match score are ordered by followed author, engagement, age;
+    hits by accounts the viewer mutes or is blocked with either way are left out."""
     followed: set[int] = set()
     if viewer_id is not None and hits:
         authors = list({int(hit["document"]["author_id"]) for hit in hits})
@@ -141,6 +142,8 @@ async def _rank_for_viewer(b: Backends, viewer_id: int | None, hits: list[dict])
             "queries/followed_among", viewer_id=viewer_id, user_ids=authors
         )
         followed = set(row["ids"]) if row else set()
+        hidden = set(row["hidden"]) if row else set()
+        hits = [hit for hit in hits if int(hit["document"]["author_id"]) not in hidden]
     now = time.time()
 
     def boost(hit: dict) -> float:

@@ -88,6 +88,11 @@ async def unliked(b: Backends, user_id: int, post_id: int) -> None:
     await _index_posts(b, [post_id])
 
 
+async def bookmarked(b: Backends, user_id: int, post_id: int) -> None:
+    """A user bookmarked a post, or took the bookmark back."""
+    await post_cache.forget_mark(b.redis, user_id, post_id)  # their marks
+
+
 # ----------------------------------------------------------------------------- reposts
 
 
@@ -120,6 +125,31 @@ async def unfollowed(b: Backends, follower_id: int, followee_id: int) -> None:
     await _rebuild_feed(b, follower_id)
     await _index_users(b, [followee_id])
     await enqueue_async(b.settings, suggestion_tasks.refresh_suggestions, follower_id)
+
+
+# ----------------------------------------------------------------------------- blocks, mutes
+
+
+async def blocked(b: Backends, user_id: int, target_id: int) -> None:
+    """Two accounts now hide each other everywhere; their follows both ways have ended."""
+    await post_cache.forget_hidden(b.redis, [user_id, target_id])
+    for who in (user_id, target_id):
+        await _rebuild_feed(b, who)  # each other's posts and reposts leave
+        await enqueue_async(b.settings, suggestion_tasks.refresh_suggestions, who)
+    await _index_users(b, [user_id, target_id])  # follower counts
+
+
+async def unblocked(b: Backends, user_id: int, target_id: int) -> None:
+    """A block ended (the follows it ended stay ended)."""
+    await post_cache.forget_hidden(b.redis, [user_id, target_id])
+    for who in (user_id, target_id):
+        await _rebuild_feed(b, who)  # reposts by others of each other's posts come back
+        await enqueue_async(b.settings, suggestion_tasks.refresh_suggestions, who)
+
+
+async def muted(b: Backends, user_id: int, target_id: int) -> None:
+    """A user muted or unmuted another: only the muter's home timeline changes."""
+    await _rebuild_feed(b, user_id)
 
 
 # ----------------------------------------------------------------------------- accounts

@@ -196,7 +196,5 @@ def test_quoting_a_missing_post_is_a_404_and_a_bad_id_a_422(http, new_user):
     assert missing.status_code == 404
     bad = http.post("/api/tweets", json={"text": "hm", "quote_id": "x1"}, headers=user["auth"])
     assert bad.status_code == 422 and "quote_id" in bad.json()["errors"]
-    huge = http.post(
-        "/api/tweets", json={"text": "hm", "quote_id": "9" * 19}, headers=user["auth"]
-    )
+    huge = http.post("/api/tweets", json={"text": "hm", "quote_id": "9" * 19}, headers=user["auth"])
     assert huge.status_code == 422

@@ -1,9 +1,14 @@
 /*
 name: queries/fanout_repost_recipients
-:params {reposter_id: 1, active_since: 1763596800.0}
+:params {reposter_id: 1, post_id: 2, active_since: 1763596800.0}
 */
 // Active followers of a reposter, who get the repost in their feed unless the post is already
-// there (streamed to the job in batches).
-MATCH (:User {id: $reposter_id})<-[:FOLLOWS]-(f:User)
+// there (streamed to the job in batches). Not those who mute the reposter or the post's author,
+// nor those blocked either way with its author.
+MATCH (reposter:User {id: $reposter_id})<-[:FOLLOWS]-(f:User)
+MATCH (author:User)-[:POSTED]->(:Post {id: $post_id})
 WHERE f.last_seen_at >= $active_since
+  AND NOT EXISTS { (f)-[:MUTES]->(reposter) }
+  AND NOT EXISTS { (f)-[:MUTES|BLOCKS]->(author) }
+  AND NOT EXISTS { (f)<-[:BLOCKS]-(author) }
 RETURN f.id AS id

@@ -5,7 +5,8 @@ name: queries/home_timeline_ids
 // The entries of a home timeline, newest first: the cold path, and what a Redis feed is
 // rebuilt from. An entry is a post by the viewer or someone they follow (a reply only when the
 // viewer is, or follows, the author it answers), or a repost by the viewer or someone they
-// follow (its id is the repost's). Each post shows once, at its first entry: reposting what is
+// follow (its id is the repost's). Nothing by, or reposted by, an account the viewer mutes,
+// nor by one blocked either way. Each post shows once, at its first entry: reposting what is
 // already there adds nothing.
 MATCH (viewer:User {id: $viewer_id})
 CALL (viewer) {
@@ -22,10 +23,13 @@ CALL (viewer) {
   RETURN p, repost.id AS entry_id, reposter.id AS reposter_id
 }
 WITH viewer, p, entry_id, reposter_id
-WHERE reposter_id IS NOT NULL
-   OR p:Tweet
-   OR p.parent_author_id = viewer.id
-   OR EXISTS { (viewer)-[:FOLLOWS]->(:User {id: p.parent_author_id}) }
+WHERE (reposter_id IS NOT NULL
+       OR p:Tweet
+       OR p.parent_author_id = viewer.id
+       OR EXISTS { (viewer)-[:FOLLOWS]->(:User {id: p.parent_author_id}) })
+  AND NOT EXISTS { (viewer)-[:MUTES]->(:User {id: reposter_id}) }
+  AND NOT EXISTS { (viewer)-[:MUTES|BLOCKS]->(:User)-[:POSTED]->(p) }
+  AND NOT EXISTS { (viewer)<-[:BLOCKS]-(:User)-[:POSTED]->(p) }
 WITH p, entry_id, reposter_id ORDER BY entry_id
 WITH p, head(collect([entry_id, reposter_id])) AS first
 WHERE $since_id < first[0] < $max_id

@@ -4,7 +4,8 @@ name: queries/post_repost
 */
 // Reposts a post, once per user; $id may also be a repost's id, which reposts its original.
 // Writing to the post first locks it, so concurrent reposts by one user cannot both create the
-// relationship, and the count stays exact. Returns the original's id and the repost's own id.
+// relationship, and the count stays exact. No row for a missing or deleted post, or one whose
+// author and the user are blocked either way. Returns the original's id and the repost's own id.
 MATCH (u:User {id: $user_id})
 CALL () {
   MATCH (p:Post {id: $id})
@@ -15,6 +16,7 @@ CALL () {
 }
 WITH u, p
 WHERE $kind IN labels(p) AND NOT p:Deleted
+  AND NOT EXISTS { (u)-[:BLOCKS]-(:User)-[:POSTED]->(p) }
 SET p._lock = true
 REMOVE p._lock
 MERGE (u)-[repost:REPOSTED]->(p)

@@ -4,10 +4,13 @@ name: queries/reply_create
 */
 // Replies to a tweet or a reply ($parent_kind: "Tweet" or "Reply"); threads nest.
 // root_id is the tweet at the top of the thread; parent_author_id decides whose home
-// timelines show the reply (those who follow, or are, the author it answers).
+// timelines show the reply (those who follow, or are, the author it answers). No row when the
+// parent is missing or deleted, or its author and the replier are blocked either way; nobody
+// blocked either way with the author is mentioned.
 MATCH (author:User {id: $author_id})
 MATCH (parent:Post {id: $parent_id})
 WHERE $parent_kind IN labels(parent) AND NOT parent:Deleted
+  AND NOT EXISTS { (author)-[:BLOCKS]-(:User)-[:POSTED]->(parent) }
 CREATE (author)-[:POSTED]->(p:Post:Reply {
   id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id),
   parent_author_id: [(pa:User)-[:POSTED]->(parent) | pa.id][0]
@@ -18,9 +21,10 @@ CALL (p) {
   MERGE (h:Hashtag {name: tag})
   CREATE (p)-[:TAGGED]->(h)
 }
-CALL (p) {
+CALL (p, author) {
   UNWIND $mentions AS name
   MATCH (m:User {username_key: name})
+  WHERE NOT EXISTS { (author)-[:BLOCKS]-(m) }
   CREATE (p)-[:MENTIONS]->(m)
 }
 CALL (p, author) {

@@ -4,9 +4,10 @@ name: queries/timeline_big_author_post_ids
 */
 // The newest entries of the big accounts (among $author_ids) that the viewer follows, merged
 // into a hot timeline at read time: their posts by the rules of home_timeline_ids, and their
-// reposts (whether each is the post's first entry is asked by timeline_first_entries).
+// reposts (whether each is the post's first entry is asked by timeline_first_entries). Muted
+// accounts, and posts by accounts muted or blocked either way, are left out.
 MATCH (viewer:User {id: $viewer_id})-[:FOLLOWS]->(a:User)
-WHERE a.id IN $author_ids
+WHERE a.id IN $author_ids AND NOT EXISTS { (viewer)-[:MUTES]->(a) }
 CALL (viewer, a) {
   MATCH (a)-[:POSTED]->(p:Post)
   WHERE $since_id < p.id < $max_id
@@ -15,8 +16,10 @@ CALL (viewer, a) {
          OR EXISTS { (viewer)-[:FOLLOWS]->(:User {id: p.parent_author_id}) })
   RETURN p.id AS id, p.id AS post_id, null AS reposter_id
   UNION
-  MATCH (a)-[repost:REPOSTED]->(p:Post)
+  MATCH (a)-[repost:REPOSTED]->(p:Post)<-[:POSTED]-(author:User)
   WHERE $since_id < repost.id < $max_id
+    AND NOT EXISTS { (viewer)-[:MUTES|BLOCKS]->(author) }
+    AND NOT EXISTS { (viewer)<-[:BLOCKS]-(author) }
   RETURN repost.id AS id, p.id AS post_id, a.id AS reposter_id
 }
 RETURN id, post_id, reposter_id ORDER BY id DESC LIMIT $limit

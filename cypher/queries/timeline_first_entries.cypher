@@ -10,8 +10,8 @@ UNWIND $entries AS entry
 MATCH (p:Post {id: entry[1]})
 WITH viewer, p, entry[0] AS entry_id
 WHERE NOT EXISTS {
-        MATCH (viewer)-[:FOLLOWS*0..1]->(:User)-[repost:REPOSTED]->(p)
-        WHERE repost.id < entry_id
+        MATCH (viewer)-[:FOLLOWS*0..1]->(reposter:User)-[repost:REPOSTED]->(p)
+        WHERE repost.id < entry_id AND NOT EXISTS { (viewer)-[:MUTES]->(reposter) }
       }
   AND NOT EXISTS {
         MATCH (viewer)-[:FOLLOWS*0..1]->(:User)-[:POSTED]->(p)

@@ -4,11 +4,12 @@ name: queries/tweet_create
 */
 // Posts a tweet with its hashtags, mentions and images (the author's own uploads, in order),
 // quoting $quote_id when given: nothing is created (no row) when that post is missing or
-// deleted. The quoted id stays on the tweet (`quote_id`), so that a quoted post deleted later
+// deleted, or its author and this one are blocked either way (nobody blocked either way is
+// mentioned either). The quoted id stays on the tweet (`quote_id`), so that a quoted post deleted later
 // shows as unavailable.
 MATCH (author:User {id: $author_id})
 OPTIONAL MATCH (quoted:Post {id: $quote_id})
-WHERE NOT quoted:Deleted
+WHERE NOT quoted:Deleted AND NOT EXISTS { (author)-[:BLOCKS]-(:User)-[:POSTED]->(quoted) }
 WITH author, quoted
 WHERE $quote_id IS NULL OR quoted IS NOT NULL
 CREATE (author)-[:POSTED]->(p:Post:Tweet {id: $id, text: $text, created_at: $now, quote_id: $quote_id})
@@ -19,9 +20,10 @@ CALL (p) {
   MERGE (h:Hashtag {name: tag})
   CREATE (p)-[:TAGGED]->(h)
 }
-CALL (p) {
+CALL (p, author) {
   UNWIND $mentions AS name
   MATCH (m:User {username_key: name})
+  WHERE NOT EXISTS { (author)-[:BLOCKS]-(m) }
   CREATE (p)-[:MENTIONS]->(m)
 }
 CALL (p, author) {

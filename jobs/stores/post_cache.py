@@ -9,6 +9,8 @@ Three kinds of entries, each a copy of the graph that a write throws away when i
 - `marks:<user id>`: the user's own marks on posts (`l<id>` liked, `r<id>` reposted,
   `b<id>` bookmarked), complete for post ids at or above `marks-floor:<user id>`. Thrown away
   by the user's likes, reposts and bookmarks and their undoing.
+- `hidden:<user id>`: the accounts blocked either way with the user, whose posts, quotes and
+  reposts a page never shows them. Thrown away by a block or unblock of either.
 
 Filling is guarded against a write that lands while a reader is at the graph (the classic
 cache-aside race): each entry has a generation counter (`*-gen:`), which every write increments
@@ -51,6 +53,10 @@ def marks_floor_key(user_id: int) -> str:
     return f"marks-floor:{user_id}"
 
 
+def hidden_key(user_id: int) -> str:
+    return f"hidden:{user_id}"
+
+
 def gen_key(key: str) -> str:
     kind, _, ident = key.partition(":")
     return f"{kind}-gen:{ident}"
@@ -64,6 +70,8 @@ class CachedPage:
     view_gens: dict[int, bytes | None] = field(default_factory=dict)
     marks: dict[str, set[int]] | None = None  # "liked" etc. -> post ids; None: not cached
     marks_gen: bytes | None = None
+    hidden: set[int] | None = None  # accounts blocked either way; None: not cached
+    hidden_gen: bytes | None = None
 
 
 # ----------------------------------------------------------------------------- reading (app)
@@ -80,6 +88,8 @@ async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | Non
             pipe.smismember(marks_key(viewer_id), [*members, PRESENT])
             pipe.get(marks_floor_key(viewer_id))
             pipe.get(gen_key(marks_key(viewer_id)))
+            pipe.smembers(hidden_key(viewer_id))
+            pipe.get(gen_key(hidden_key(viewer_id)))
         replies = await pipe.execute()
     page = CachedPage(
         views={i: json.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
@@ -87,6 +97,9 @@ async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | Non
     )
     if viewer_id is not None:
         flags, floor, page.marks_gen = replies[2], replies[3], replies[4]
+        hidden, page.hidden_gen = replies[5], replies[6]
+        if PRESENT.encode() in hidden:
+            page.hidden = {int(m) for m in hidden if m != PRESENT.encode()}
         covered = floor is not None and int(floor) <= min(post_ids, default=0)
         if flags[-1] and covered:
             n = len(post_ids)
@@ -154,6 +167,24 @@ async def fill_marks(
     await r.eval(FILL_MARKS_IF_UNCHANGED, 3, *keys, TTL, gen or b"", floor, *members)
 
 
+# The accounts hidden from a user. KEYS: the set, its generation. ARGV: ttl, generation, ids.
+FILL_HIDDEN_IF_UNCHANGED = """
+if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SADD', KEYS[1], '-', unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
+
+
+async def fill_hidden(
+    r: aioredis.Redis, user_id: int, hidden: list[int], gen: bytes | None
+) -> None:
+    """Copy the accounts hidden from the user, unless a block changed them since `gen`."""
+    keys = [hidden_key(user_id), gen_key(hidden_key(user_id))]
+    await r.eval(FILL_HIDDEN_IF_UNCHANGED, 2, *keys, TTL, gen or b"", *hidden)
+
+
 async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]) -> None:
     """entries: key -> (value, the generation read before the graph was asked)."""
     if not entries:
@@ -186,6 +217,11 @@ async def forget_mark(r: aioredis.Redis, user_id: int, post_id: int) -> None:
 async def forget_account(r: aioredis.Redis, user_id: int, post_ids: list[int]) -> None:
     """An account is gone: its card, its marks, and the posts it wrote or changed."""
     await _forget(r, _views(post_ids), _card(user_id), _marks(user_id))
+
+
+async def forget_hidden(r: aioredis.Redis, user_ids: list[int]) -> None:
+    """A block between these users began or ended."""
+    await _forget(r, *[([hidden_key(u)], None) for u in user_ids])
 
 
 def forget_posts_now(r: redis.Redis, post_ids: list[int]) -> None:

@@ -65,6 +65,7 @@ def fan_out_repost(repost_id: int) -> int:
         "queries/fanout_repost_recipients",
         batch=FANOUT_BATCH,
         reposter_id=reposter_id,
+        post_id=entry.post_id,
         active_since=time.time() - settings.active_days * 86400,
     ):
         pushed += feeds.push_repost(r, settings, entry, user_ids)

@@ -1,0 +1,77 @@
+"""`/api/notifications`: what others did to the caller's posts and account; the unread count."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from quart import Blueprint, g
+from quart_schema import validate_querystring, validate_request, validate_response
+
+from api.bearer import token_required
+from api.pagination import IdPageQuery, id_paged, max_id_of
+from api.schemas import MarkRead, NotificationPage, UnreadCount
+from graph import notifications
+from graph.backends import backends
+from graph.ids import MAX_ID
+from graph.requests import invalid
+
+blueprint = Blueprint("api_notifications", __name__, url_prefix="/api/notifications")
+
+
+class NotificationQuery(IdPageQuery):
+    since_id: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="Only notifications with larger ids"
+    )
+    types: str | None = Field(
+        default=None,
+        description="Comma-separated: like, repost, reply, mention, quote, follow (all if absent)",
+    )
+
+    @field_validator("types")
+    @classmethod
+    def known_types(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        unknown = set(value.split(",")) - set(notifications.TYPES)
+        if unknown:
+            raise invalid(f"Unknown types: {', '.join(sorted(unknown))}.")
+        return value
+
+    def type_list(self) -> list[str] | None:
+        return self.types.split(",") if self.types else None
+
+
+@blueprint.get("")
+@token_required
+@validate_querystring(NotificationQuery)
+@validate_response(NotificationPage)
+async def list_notifications(query_args: NotificationQuery):
+    """Likes, reposts, replies, mentions, quotes and follows by others, newest first; never for
+    one's own actions, nor from muted or blocked accounts. An undone like or follow, or a
+    deleted post, withdraws its notification. Continue with `max_id` or `cursor`."""
+    items, next_max = await notifications.notifications_page(
+        backends(),
+        g.user_id,
+        max_id_of(query_args),
+        query_args.since_id,
+        query_args.type_list(),
+        query_args.limit,
+    )
+    return id_paged(items, next_max)
+
+
+@blueprint.get("/unread_count")
+@token_required
+@validate_response(UnreadCount)
+async def unread_count():
+    """How many notifications are newer than what was marked read (counted up to 100)."""
+    return {"unread": await notifications.unread_count(backends(), g.user_id)}
+
+
+@blueprint.post("/read")
+@token_required
+@validate_request(MarkRead)
+@validate_response(UnreadCount)
+async def mark_read(data: MarkRead):
+    """Mark notifications read up to an id (usually the newest one shown)."""
+    unread = await notifications.mark_read(backends(), g.user_id, int(data.up_to_id))
+    return {"unread": unread}
