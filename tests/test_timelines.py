@@ -277,14 +277,14 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
 ):
     """Entries, texts, authors, counts, marks and reposters: the Redis copy never differs from
     the graph, whatever was posted, replied, liked, reposted, quoted, edited, deleted or renamed
-    in between, and whichever accounts were deleted."""
+    in between, whoever blocked or muted whom, and whichever accounts were deleted."""
     rng = random.Random(20261124)
     users = [new_user("rt") for _ in range(24)]
     posts: dict[str, list[tuple[str, str]]] = {u["username"]: [] for u in users}  # (collection, id)
     for user in users:
         http.get("/api/timeline", headers=user["auth"])  # everyone active, feeds built
     drain_queue()
-    for step in range(360):
+    for step in range(400):
         actor = rng.choice(users)
         roll = rng.random()
         if step in (150, 250):  # an account goes, with its posts, likes and follows
@@ -297,6 +297,14 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
             posts.pop(actor["username"])
             continue
         everyone = [(c, i) for owned in posts.values() for c, i in owned]
+        if step % 12 == 6:  # a block or a mute, or its undoing, now and then
+            other = rng.choice(users)
+            if other is not actor:
+                verb = rng.choice(["block", "mute"])
+                method = "PUT" if rng.random() < 0.7 else "DELETE"
+                url = f"/api/users/{other['username']}/{verb}"
+                assert http.request(method, url, headers=actor["auth"]).status_code == 200
+            continue
         if step % 40 == 39:  # pages read now and then, so the post cache is warm mid-history
             hot_pages(http, rng.choice(users))
         if roll < 0.24:
