@@ -17,7 +17,7 @@ def token_required(view):
 
     @wraps(view)
     async def wrapper(*args, **kwargs):
-        claims = await _claims()
+        claims = await bearer_claims()
         if claims is None:
             raise Unauthorized(
                 "Send an access token: Authorization: Bearer <token>.",
@@ -35,7 +35,7 @@ def token_optional(view):
 
     @wraps(view)
     async def wrapper(*args, **kwargs):
-        claims = await _claims()
+        claims = await bearer_claims()
         g.claims, g.user_id = claims, (claims.user_id if claims else None)
         return await view(*args, **kwargs)
 
@@ -43,7 +43,8 @@ def token_optional(view):
     return wrapper
 
 
-async def _claims() -> AccessClaims | None:
+async def bearer_claims() -> AccessClaims | None:
+    """The claims of the request's access token; None without an Authorization header."""
     header = request.headers.get("Authorization", "")
     if not header:
         return None

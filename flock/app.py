@@ -20,6 +20,7 @@ from api import media as api_media
 from api import notifications as api_notifications
 from api import posts as api_posts
 from api import search as api_search
+from api import streaming as api_streaming
 from api import timeline as api_timeline
 from api import users as api_users
 from api.json_bodies import check_json_body
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_media.blueprint,
         api_notifications.blueprint,
         api_bookmarks.blueprint,
+        api_streaming.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_web(app)

@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     active_days: int = 7
     fanout_limit: int = 10_000
     discovery_cache_seconds: int = 120
+    stream_heartbeat_seconds: float = 15.0  # a comment line on open live-update streams
 
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media

@@ -30,7 +30,8 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     if not followed:  # a block landed in between
         raise NotFound(f"No user is called @{username}.")
     profile = await accounts.profile(b, username, user_id)
-    await events.followed(b, user_id, target_id, profile["follower_count"])
+    notify = followed[0]["created"] and followed[0]["notify"]
+    await events.followed(b, user_id, target_id, profile["follower_count"], notify)
     return profile
 
 

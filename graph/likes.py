@@ -24,7 +24,8 @@ async def like_post(b: Backends, user_id: int, kind: str, post_id: int) -> dict[
     )
     if not rows:
         raise NotFound(f"That {kind.lower()} does not exist.")
-    await events.liked(b, user_id, post_id)
+    row = rows[0]
+    await events.liked(b, user_id, post_id, row["notify_ids"] if row["created"] else [])
     return {"liked": True, "like_count": rows[0]["like_count"]}
 
 

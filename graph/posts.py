@@ -45,7 +45,9 @@ async def post_tweet(
     )
     if not rows:
         raise NotFound("The post you quote does not exist.")
-    await events.post_created(b, tweet_id, author_id, parent_id=None, quote_id=quote_id)
+    await events.post_created(
+        b, tweet_id, author_id, None, quote_id, notify_ids=rows[0]["notify_ids"]
+    )
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -74,7 +76,7 @@ async def reply(
     )
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
-    await events.post_created(b, reply_id, author_id, parent_id=parent_id)
+    await events.post_created(b, reply_id, author_id, parent_id, notify_ids=rows[0]["notify_ids"])
     return await get_post(b, REPLY, reply_id, author_id)
 
 

@@ -31,7 +31,7 @@ async def repost(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str
         raise NotFound(f"That {kind.lower()} does not exist.")
     row = rows[0]
     if row["created"]:
-        await events.reposted(b, user_id, row["post_id"], row["repost_id"])
+        await events.reposted(b, user_id, row["post_id"], row["repost_id"], row["notify_ids"])
     return {"reposted": True, "repost_count": row["repost_count"], "post_id": str(row["post_id"])}
 
 

@@ -16,7 +16,7 @@ from rq import Retry
 
 from graph.backends import Backends
 from jobs.queue import enqueue_async
-from jobs.stores import feeds, post_cache
+from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import Entry
 from jobs.tasks import feeds as feed_tasks
 from jobs.tasks import media as media_tasks
@@ -37,11 +37,15 @@ async def post_created(
     author_id: int,
     parent_id: int | None,
     quote_id: int | None = None,
+    notify_ids: list[int] = (),
 ) -> None:
-    """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`."""
+    """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`; those it
+    mentions, answers or quotes (`notify_ids`) are told."""
     if parent_id is None:
         await feeds.push_own_post(b.redis, b.settings, author_id, post_id)  # seen at once
     await post_cache.forget_posts(b.redis, _ids([parent_id, quote_id]))  # their counts
+    kind = "reply" if parent_id else "quote" if quote_id else "mention"
+    await _notify(b, notify_ids, kind, author_id, post_id)
     await enqueue_async(b.settings, feed_tasks.fan_out_post, post_id)
     await _index_posts(b, [post_id, parent_id])
 
@@ -76,9 +80,10 @@ async def media_uploaded(b: Backends, media_id: int) -> None:
 # ----------------------------------------------------------------------------- likes
 
 
-async def liked(b: Backends, user_id: int, post_id: int) -> None:
-    """A user liked a post (or liked it again: the effects are the same)."""
+async def liked(b: Backends, user_id: int, post_id: int, notify_ids: list[int] = ()) -> None:
+    """A user liked a post (again: the same effects, and nobody is told twice)."""
     await post_cache.forget_mark(b.redis, user_id, post_id)  # its count, their marks
+    await _notify(b, notify_ids, "like", user_id, post_id)
     await _index_posts(b, [post_id])  # its like count ranks search
 
 
@@ -96,9 +101,12 @@ async def bookmarked(b: Backends, user_id: int, post_id: int) -> None:
 # ----------------------------------------------------------------------------- reposts
 
 
-async def reposted(b: Backends, user_id: int, post_id: int, repost_id: int) -> None:
+async def reposted(
+    b: Backends, user_id: int, post_id: int, repost_id: int, notify_ids: list[int] = ()
+) -> None:
     """A user reposted a post: it reaches their followers' timelines like a post of theirs."""
     await post_cache.forget_mark(b.redis, user_id, post_id)  # its count, their marks
+    await _notify(b, notify_ids, "repost", user_id, post_id)
     await feeds.push_own_repost(b.redis, b.settings, Entry(repost_id, post_id, user_id))
     await enqueue_async(b.settings, feed_tasks.fan_out_repost, repost_id)
 
@@ -112,8 +120,13 @@ async def unreposted(b: Backends, user_id: int, post_id: int, repost_id: int) ->
 # ----------------------------------------------------------------------------- follows
 
 
-async def followed(b: Backends, follower_id: int, followee_id: int, follower_count: int) -> None:
-    """A user followed another, who now has `follower_count` followers."""
+async def followed(
+    b: Backends, follower_id: int, followee_id: int, follower_count: int, notify: bool = False
+) -> None:
+    """A user followed another, who now has `follower_count` followers (and is told, if
+    `notify`)."""
+    if notify:
+        await _notify(b, [followee_id], "follow", follower_id, None)
     await _rebuild_feed(b, follower_id)  # their posts now belong in the follower's feed
     await feeds.note_follower_count(b.redis, b.settings, followee_id, follower_count)
     await _index_users(b, [followee_id])  # the follower count ranks search
@@ -204,6 +217,13 @@ async def user_returned(b: Backends, user_id: int) -> None:
 
 
 # ----------------------------------------------------------------------------- shared effects
+
+
+async def _notify(b: Backends, user_ids, kind: str, actor_id: int, post_id: int | None) -> None:
+    """Tell these users' open streams that they have a new notification (a hint: the list
+    itself is read from the graph, graph/notifications.py)."""
+    data = {"type": kind, "actor_id": str(actor_id), "post_id": str(post_id) if post_id else None}
+    await live.publish(b.redis, [u for u in user_ids if u != actor_id], "notification", data)
 
 
 async def _rebuild_feed(b: Backends, user_id: int) -> None:

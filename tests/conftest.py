@@ -37,6 +37,8 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_UPLOADS_PER_HOUR": "20",
         # Every test signs up from 127.0.0.1; the limit is tested on the isolated stack.
         "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": "100000",
+        # Live-update streams send a heartbeat this often, so that tests see some.
+        "FLOCK_STREAM_HEARTBEAT_SECONDS": "1",
     }
     return Settings.from_env(env)
 
@@ -188,3 +190,16 @@ def wait_until():
             time.sleep(0.1)
 
     return wait
+
+
+@pytest.fixture
+def redis_stopped(isolated_stack):
+    """The isolated stack with its Redis stopped for the test, started again after it."""
+    second, settings = isolated_stack
+    redis_server = second.processes["redis"]
+    redis_server.stop()
+    try:
+        yield settings
+    finally:
+        redis_server.start()
+        redis_server.wait_ready()

@@ -7,20 +7,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
-
-
-@pytest.fixture
-def redis_stopped(isolated_stack):
-    """The isolated stack with its Redis stopped for the test, started again after it."""
-    second, settings = isolated_stack
-    redis_server = second.processes["redis"]
-    redis_server.stop()
-    try:
-        yield settings
-    finally:
-        redis_server.start()
-        redis_server.wait_ready()
 
 
 def test_every_api_endpoint_answers_while_redis_is_down(isolated_stack, sign_up, request):

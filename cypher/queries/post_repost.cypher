@@ -5,7 +5,8 @@ name: queries/post_repost
 // Reposts a post, once per user; $id may also be a repost's id, which reposts its original.
 // Writing to the post first locks it, so concurrent reposts by one user cannot both create the
 // relationship, and the count stays exact. No row for a missing or deleted post, or one whose
-// author and the user are blocked either way. Returns the original's id and the repost's own id.
+// author and the user are blocked either way.
+// `notify_ids`: who is to be told at once (the author, unless it is the user or mutes them). Returns the original's id and the repost's own id.
 MATCH (u:User {id: $user_id})
 CALL () {
   MATCH (p:Post {id: $id})
@@ -22,4 +23,6 @@ REMOVE p._lock
 MERGE (u)-[repost:REPOSTED]->(p)
   ON CREATE SET repost.id = $repost_id, repost.at = $now
 RETURN p.id AS post_id, repost.id AS repost_id, repost.id = $repost_id AS created,
-       COUNT { (p)<-[:REPOSTED]-() } AS repost_count
+       COUNT { (p)<-[:REPOSTED]-() } AS repost_count,
+       [(a:User)-[:POSTED]->(p) WHERE a <> u AND NOT EXISTS { (a)-[:MUTES]->(u) } | a.id]
+         AS notify_ids

@@ -31,4 +31,8 @@ CALL (p, author) {
   MATCH (author)-[:UPLOADED]->(m:Media {id: $media_ids[position]})
   CREATE (p)-[:HAS_MEDIA {position: position}]->(m)
 }
-RETURN p.id AS id
+RETURN p.id AS id,
+       // who is to be told at once: those it mentions, answers or quotes, but not the author
+       // nor anyone who mutes them
+       [(p)-[:MENTIONS|REPLY_TO|QUOTES]->(:Post|User)<-[:POSTED*0..1]-(x:User)
+        WHERE x <> author AND NOT EXISTS { (x)-[:MUTES]->(author) } | x.id] AS notify_ids

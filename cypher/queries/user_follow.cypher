@@ -11,4 +11,5 @@ SET me._lock = true
 REMOVE me._lock
 MERGE (me)-[follow:FOLLOWS]->(them)
   ON CREATE SET follow.at = $now, follow.id = $follow_id
-RETURN follow.at AS at
+RETURN follow.at AS at, follow.id = $follow_id AS created,
+       NOT EXISTS { (them)-[:MUTES]->(me) } AS notify

@@ -38,10 +38,10 @@ FANOUT_BATCH = 1000
 
 # Adds a post to each feed that exists (in place of a repost of it that got there first), then
 # trims to the cap (rank 0 is the sentinel, kept). KEYS: n feeds, then their n repost maps.
-# ARGV: post id, cap.
+# ARGV: post id, cap. Returns the (1-based) positions of the feeds that got it.
 PUSH_SCRIPT = """
 local n = #KEYS / 2
-local added = 0
+local added = {}
 for i = 1, n do
   if redis.call('EXISTS', KEYS[i]) == 1 then
     local shown = redis.call('HGET', KEYS[n + i], ARGV[1])
@@ -51,7 +51,7 @@ for i = 1, n do
     end
     redis.call('ZADD', KEYS[i], ARGV[1], ARGV[1])
     redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(tonumber(ARGV[2]) + 1))
-    added = added + 1
+    added[#added + 1] = i
   end
 end
 return added
@@ -60,14 +60,15 @@ return added
 # Adds a repost to each feed that exists unless its post is already there by itself or by an
 # earlier repost (a later one is replaced). KEYS: n feeds, then their n repost maps.
 # ARGV: member, repost id, post id, cap, ttl. Ids are compared as decimal strings (Lua's
-# numbers are doubles, inexact above 2^53).
+# numbers are doubles, inexact above 2^53). Returns the (1-based) positions of the feeds that
+# got it.
 PUSH_REPOST_SCRIPT = """
 local function earlier(a, b)
   if #a ~= #b then return #a < #b end
   return a < b
 end
 local n = #KEYS / 2
-local added = 0
+local added = {}
 for i = 1, n do
   if redis.call('EXISTS', KEYS[i]) == 1 and not redis.call('ZSCORE', KEYS[i], ARGV[3]) then
     local shown = redis.call('HGET', KEYS[n + i], ARGV[3])
@@ -78,7 +79,7 @@ for i = 1, n do
       redis.call('HSET', KEYS[n + i], ARGV[3], ARGV[1])
       redis.call('EXPIRE', KEYS[n + i], ARGV[5])
       redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(tonumber(ARGV[4]) + 1))
-      added = added + 1
+      added[#added + 1] = i
     end
   end
 end
@@ -240,22 +241,28 @@ async def claim_rebuild(r: aioredis.Redis, user_id: int) -> bool:
 # ----------------------------------------------------------------------------- writing (tasks)
 
 
-def push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[int]) -> int:
-    """Add a post to each of these users' feeds that exists; returns how many got it."""
-    keys = _keys(user_ids)
-    if not keys:
-        return 0
-    return int(r.register_script(PUSH_SCRIPT)(keys=keys, args=[post_id, settings.timeline_cap]))
+def push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[int]) -> list[int]:
+    """Add a post to each of these users' feeds that exists; returns those who got it."""
+    users = list(user_ids)
+    if not users:
+        return []
+    positions = r.register_script(PUSH_SCRIPT)(
+        keys=_keys(users), args=[post_id, settings.timeline_cap]
+    )
+    return [users[int(p) - 1] for p in positions]
 
 
-def push_repost(r: redis.Redis, settings: Settings, entry: Entry, user_ids: Iterable[int]) -> int:
+def push_repost(
+    r: redis.Redis, settings: Settings, entry: Entry, user_ids: Iterable[int]
+) -> list[int]:
     """Add a repost to each of these users' feeds that exists and does not show its post yet;
-    returns how many got it."""
-    keys = _keys(user_ids)
-    if not keys:
-        return 0
+    returns those who got it."""
+    users = list(user_ids)
+    if not users:
+        return []
     script = r.register_script(PUSH_REPOST_SCRIPT)
-    return int(script(keys=keys, args=_repost_args(settings, entry)))
+    positions = script(keys=_keys(users), args=_repost_args(settings, entry))
+    return [users[int(p) - 1] for p in positions]
 
 
 def remove_repost(r: redis.Redis, entry: Entry, user_ids: list[int]) -> list[int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from jobs.stores import feeds, post_cache
+from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import FANOUT_BATCH, Entry
 from jobs.tasks.context import WorkerContext, worker_context
 
@@ -27,12 +27,13 @@ def fan_out_post(post_id: int) -> int:
     author_id = info[0]["author_id"]
     parent_author_id = info[0]["parent_author_id"]
     own = [author_id] if info[0]["author_sees_it"] else []
-    pushed = feeds.push(r, settings, post_id, own)
+    pushed = len(feeds.push(r, settings, post_id, own))
     if info[0]["follower_count"] > settings.fanout_limit:
         feeds.mark_big_author(r, author_id)
         return pushed
     if feeds.is_big_author(r, author_id):
         return pushed
+    update = {"id": str(post_id), "post_id": str(post_id), "reposted_by": None}
     batches = ctx.graph.stream(
         "queries/fanout_recipients",
         batch=FANOUT_BATCH,
@@ -41,7 +42,9 @@ def fan_out_post(post_id: int) -> int:
         parent_author_id=parent_author_id,
     )
     for user_ids in batches:
-        pushed += feeds.push(r, settings, post_id, user_ids)
+        got_it = feeds.push(r, settings, post_id, user_ids)
+        live.publish_now(r, got_it, "update", update)
+        pushed += len(got_it)
     return pushed
 
 
@@ -61,6 +64,7 @@ def fan_out_repost(repost_id: int) -> int:
     if feeds.is_big_author(r, reposter_id):
         return 0
     pushed = 0
+    update = {"id": str(repost_id), "post_id": str(entry.post_id), "reposted_by": str(reposter_id)}
     for user_ids in ctx.graph.stream(
         "queries/fanout_repost_recipients",
         batch=FANOUT_BATCH,
@@ -68,7 +72,9 @@ def fan_out_repost(repost_id: int) -> int:
         post_id=entry.post_id,
         active_since=time.time() - settings.active_days * 86400,
     ):
-        pushed += feeds.push_repost(r, settings, entry, user_ids)
+        got_it = feeds.push_repost(r, settings, entry, user_ids)
+        live.publish_now(r, got_it, "update", update)
+        pushed += len(got_it)
     return pushed
 
 
@@ -100,8 +106,11 @@ def remove_post(post_id: int, author_id: int) -> None:
     ctx = worker_context()
     post_cache.forget_posts_now(ctx.redis, [post_id])
     feeds.remove(ctx.redis, [post_id], [author_id])
+    deleted = {"id": str(post_id)}
+    live.publish_now(ctx.redis, [author_id], "delete", deleted)
     for batch in ctx.graph.stream("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
         feeds.remove(ctx.redis, [post_id], batch)
+        live.publish_now(ctx.redis, batch, "delete", deleted)
 
 
 def remove_account_posts(
