@@ -266,6 +266,7 @@ class Notification(BaseModel):
     id: str = Field(description="The id of its cause (the like, the reply...): orders the list")
     type: str = Field(description="like, repost, reply, mention, quote or follow")
     created_at: float
+    unread: bool = Field(description="Newer than what was marked read")
     actor: Author = Field(description="Who did it")
     post: Post | None = Field(
         description="like, repost: your post; reply, mention, quote: their post; follow: null"

@@ -51,6 +51,7 @@ async def notifications_page(
                 "id": str(row["id"]),
                 "type": row["type"],
                 "created_at": row["at"],
+                "unread": row["unread"],
                 "actor": actors[row["actor_id"]],
                 "post": post,
             }

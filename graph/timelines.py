@@ -53,6 +53,12 @@ async def home_timeline(
     return await cold_home_timeline(b, viewer_id, max_id, since_id, limit)
 
 
+async def new_entry_count(b: Backends, viewer_id: int, since_id: int, cap: int) -> int:
+    """How many home-timeline entries are newer than `since_id` (counted up to `cap`)."""
+    items, _ = await home_timeline(b, viewer_id, None, since_id, cap)
+    return len(items)
+
+
 async def cold_home_timeline(
     b: Backends, viewer_id: int, max_id: int, since_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:

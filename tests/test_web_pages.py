@@ -11,52 +11,6 @@ import pytest
 from markupsafe import escape as escape_html
 
 
-class Visitor:
-    """A browser without JavaScript: cookies, forms with their CSRF token, redirects."""
-
-    def __init__(self, base_url: str):
-        self.client = httpx.Client(base_url=base_url, timeout=30, follow_redirects=True)
-        self.username = ""
-
-    def get(self, path: str, **kwargs) -> httpx.Response:
-        return self.client.get(path, **kwargs)
-
-    def post(self, path: str, data: dict | None = None, htmx: bool = False) -> httpx.Response:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', self.get("/").text).group(1)
-        headers = {"HX-Request": "true"} if htmx else {}
-        return self.client.post(path, data={"csrf_token": token, **(data or {})}, headers=headers)
-
-    def sign_up(self, display_name: str | None = None) -> Visitor:
-        self.username = f"w{secrets.token_hex(5)}"
-        page = self.client.get("/signup").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = self.client.post(
-            "/signup",
-            data={
-                "csrf_token": token,
-                "username": self.username,
-                "email": f"{self.username}@example.org",
-                "password": "a long enough secret",
-                "display_name": display_name or self.username,
-            },
-        )
-        assert response.status_code == 200, response.text
-        return self
-
-    def tweet(self, text: str) -> str:
-        response = self.post("/compose", {"text": text})
-        assert response.status_code == 200, response.text
-        return re.search(r'id="post-(\d+)"', response.text).group(1)
-
-
-@pytest.fixture
-def visitor(base_url):
-    def make(display_name: str | None = None) -> Visitor:
-        return Visitor(base_url).sign_up(display_name)
-
-    return make
-
-
 def test_compose_shows_the_tweet_on_home_and_profile(visitor):
     ada = visitor()
     post_id = ada.tweet("Hello #flock, see https://example.org/page. cc @nobody_here")

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
-from graph import accounts, discovery, follows, posts, timelines, web_sessions
+from graph import accounts, blocks, discovery, follows, posts, timelines, web_sessions
 from graph.backends import backends
 from graph.cursors import decode_cursor, encode_cursor
 from graph.errors import DomainError, NotFound
 from graph.ids import id_argument
 from graph.requests import DeleteAccountRequest, PasswordChange, ProfilePatch
 from web.forms import form_data, validate_form
-from web.session import is_htmx, log_in_session, log_out_session, login_required, viewer_id
+from web.session import (
+    is_htmx,
+    log_in_session,
+    log_out_session,
+    login_required,
+    viewer_id,
+)
 
 blueprint = Blueprint("web_pages", __name__)
 
 PAGE = 20
 SIDEBAR = 5
+NEW_POSTS_CAP = 50
+SETTINGS_LIST = 100  # blocked and muted accounts listed in settings
 
 
 @blueprint.get("/")
@@ -34,9 +42,20 @@ async def home():
         "home.html",
         items=items,
         more=more,
+        newest=(items[0]["entry_id"] if items else 0),
         suggestions=await discovery.who_to_follow(b, viewer_id(), SIDEBAR),
         trends=await discovery.trends(b, SIDEBAR),
     )
+
+
+@blueprint.get("/timeline/new")
+@login_required
+async def new_posts():
+    """How many entries reached the home timeline since the page's newest (`since_id`): the
+    "Show N new posts" bar that live updates refresh."""
+    since_id = request.args.get("since_id", type=id_argument) or 0
+    count = await timelines.new_entry_count(backends(), viewer_id(), since_id, NEW_POSTS_CAP)
+    return await render_template("_new_posts.html", count=count)
 
 
 @blueprint.get("/u/<username>")
@@ -82,14 +101,14 @@ async def people(username: str, which: str):
 @login_required
 async def edit_profile():
     if request.method == "GET":
-        return await render_template("settings.html", values=g.me, errors={}, saved=False)
+        return await _settings_page(values=g.me, errors={}, saved=False)
     values = await form_data()
     patch, errors = validate_form(ProfilePatch, values)
     if patch is None:
-        page = await render_template("settings.html", values=values, errors=errors, saved=False)
+        page = await _settings_page(values=values, errors=errors, saved=False)
         return page, 422
     me = await accounts.update_profile(backends(), viewer_id(), patch)
-    return await render_template("settings.html", values=me, errors={}, saved=True)
+    return await _settings_page(values=me, errors={}, saved=True)
 
 
 @blueprint.post("/settings/password")
@@ -105,11 +124,9 @@ async def change_password():
             errors = error.errors or {"current_password": [error.detail]}
         else:
             log_in_session(await web_sessions.start_session(b, viewer_id()))
-            page = await render_template(
-                "settings.html", values=g.me, errors={}, saved=False, password_changed=True
-            )
+            page = await _settings_page(values=g.me, errors={}, saved=False, password_changed=True)
             return page
-    page = await render_template("settings.html", values=g.me, errors=errors, saved=False)
+    page = await _settings_page(values=g.me, errors=errors, saved=False)
     return page, 422
 
 
@@ -125,5 +142,13 @@ async def delete_account():
         else:
             log_out_session()
             return redirect(url_for("web_pages.home"))
-    page = await render_template("settings.html", values=g.me, errors=errors, saved=False)
+    page = await _settings_page(values=g.me, errors=errors, saved=False)
     return page, 422
+
+
+async def _settings_page(**context):
+    """The settings page, with the accounts the user blocks and mutes (to undo either)."""
+    b = backends()
+    blocked, _ = await blocks.blocked_page(b, viewer_id(), SETTINGS_LIST, None)
+    muted, _ = await blocks.muted_page(b, viewer_id(), SETTINGS_LIST, None)
+    return await render_template("settings.html", blocked=blocked, muted=muted, **context)

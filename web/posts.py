@@ -1,4 +1,5 @@
-"""Tweets and replies on the web: compose, the tweet page, reply, edit, delete, history, like.
+"""Tweets and replies on the web: compose, the tweet page, reply, quote, edit, delete, history,
+like, repost, bookmark.
 
 Every action is a plain form post that redirects back (works without JavaScript); when htmx
 sends it, the answer is the fragment to swap in instead.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from quart import Blueprint, make_response, redirect, render_template, request, url_for
 
-from graph import likes, media, posts
+from graph import bookmarks, likes, media, posts, reposts
 from graph.backends import backends
 from graph.errors import DomainError, Forbidden, Invalid, NotFound
 from graph.ids import id_argument
@@ -147,6 +148,68 @@ async def like(collection: str, post_id: int):
 async def unlike(collection: str, post_id: int):
     state = await likes.unlike_post(backends(), viewer_id(), kind_of(collection), post_id)
     return await _like_answer(collection, post_id, state)
+
+
+@blueprint.route("/<any(tweets, replies):collection>/<int:post_id>/quote", methods=["GET", "POST"])
+@login_required
+async def quote(collection: str, post_id: int):
+    """GET: a box to comment on the post, shown below it; POST: the quote, then home."""
+    kind = kind_of(collection)
+    b = backends()
+    post = await posts.get_post(b, kind, post_id, viewer_id())
+    if request.method == "GET":
+        return await render_template("post_quote.html", post=post, text="", message=None)
+    values = await form_data()
+    form, errors = validate_form(PostText, values)
+    message = errors["text"][0] if form is None else None
+    if form is not None:
+        try:
+            await posts.post_tweet(b, viewer_id(), form.text, quote_id=post_id)
+        except DomainError as error:
+            message = error.detail
+        else:
+            return redirect(url_for("web_pages.home"))
+    page = await render_template(
+        "post_quote.html", post=post, text=values.get("text", ""), message=message
+    )
+    return page, 422
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/repost")
+@login_required
+async def repost(collection: str, post_id: int):
+    await reposts.repost(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _button_answer("_repost_button.html", collection, post_id)
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/unrepost")
+@login_required
+async def unrepost(collection: str, post_id: int):
+    await reposts.unrepost(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _button_answer("_repost_button.html", collection, post_id)
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/bookmark")
+@login_required
+async def bookmark(collection: str, post_id: int):
+    await bookmarks.bookmark(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _button_answer("_bookmark_button.html", collection, post_id)
+
+
+@blueprint.post("/<any(tweets, replies):collection>/<int:post_id>/unbookmark")
+@login_required
+async def unbookmark(collection: str, post_id: int):
+    await bookmarks.unbookmark(backends(), viewer_id(), kind_of(collection), post_id)
+    return await _button_answer("_bookmark_button.html", collection, post_id)
+
+
+async def _button_answer(template: str, collection: str, post_id: int):
+    """The post's new button for htmx, else back to where the form was."""
+    if is_htmx():
+        post = await posts.get_post(backends(), kind_of(collection), post_id, viewer_id())
+        return await render_template(template, post=post)
+    here = url_for("web_posts.show", collection=collection, post_id=post_id)
+    return redirect(safe_next((await request.form).get("next")) or here)
 
 
 async def _upload_images() -> list[int]:

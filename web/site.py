@@ -12,7 +12,7 @@ from graph import web_sessions
 from graph.backends import backends
 from graph.errors import DomainError
 from graph.posts import may_delete_post
-from web import auth, pages, posts, search, social, text
+from web import auth, me, pages, posts, search, social, text
 from web.session import check_csrf, csrf_token, log_out_session, session_token
 
 log = logging.getLogger("flock.web")
@@ -31,6 +31,7 @@ def install_web(app: Quart) -> None:
         posts.blueprint,
         social.blueprint,
         search.blueprint,
+        me.blueprint,
     ):
         app.register_blueprint(blueprint)
     app.jinja_env.globals["csrf_token"] = csrf_token

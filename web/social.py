@@ -1,11 +1,11 @@
-"""Follow and unfollow from any page: a form post that returns to where it came from, or the
-new button when htmx sent it."""
+"""Follow, unfollow, block and mute from any page: a form post that returns to where it came
+from, or the new follow button when htmx sent it."""
 
 from __future__ import annotations
 
 from quart import Blueprint, redirect, render_template, request, url_for
 
-from graph import follows
+from graph import blocks, follows
 from graph.backends import backends
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
@@ -31,3 +31,20 @@ async def _answer(user: dict):
         return await render_template("_follow_button.html", user=user)
     back = safe_next((await request.form).get("next"))
     return redirect(back or url_for("web_pages.profile", username=user["username"]))
+
+
+@blueprint.post("/u/<username>/<any(block, unblock, mute, unmute):action>")
+@login_required
+async def block_or_mute(username: str, action: str):
+    """Block, unblock, mute or unmute; then back (a blocked profile is hidden: to settings)."""
+    use_case = {
+        "block": blocks.block,
+        "unblock": blocks.unblock,
+        "mute": blocks.mute,
+        "unmute": blocks.unmute,
+    }[action]
+    await use_case(backends(), viewer_id(), username)
+    back = safe_next((await request.form).get("next"))
+    if action == "block" or back is None:
+        back = url_for("web_pages.edit_profile") + "#blocked"
+    return redirect(back)

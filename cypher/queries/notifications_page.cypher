@@ -6,7 +6,7 @@ name: queries/notifications_page
 // They are read from the graph itself, not copied: a like, repost, reply, mention, quote or
 // follow of theirs by someone else is a notification for as long as it exists, so undoing or
 // deleting the cause withdraws it. Each has the id of its cause (the like's, the reply's...),
-// which orders the list and counts what is unread. Nobody is told of their own actions, nor of
+// which orders the list and tells what is unread (newer than the user's read mark). Nobody is told of their own actions, nor of
 // those of accounts they mute or that are blocked either way.
 // (Likes and follows made before they had ids use their time's id.)
 MATCH (me:User {id: $user_id})
@@ -43,6 +43,7 @@ WHERE $since_id < id < $max_id
   AND actor <> me
   AND NOT EXISTS { (me)-[:BLOCKS]-(actor) }
   AND NOT EXISTS { (me)-[:MUTES]->(actor) }
-RETURN type, id, at, actor.id AS actor_id, post.id AS post_id
+RETURN type, id, at, actor.id AS actor_id, post.id AS post_id,
+       id > coalesce(me.notifications_read_up_to, 0) AS unread
 ORDER BY id DESC
 LIMIT $limit
