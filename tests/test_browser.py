@@ -223,6 +223,69 @@ def test_screenshots_of_the_main_pages(person):
             assert (SHOTS / f"{name}-{size}.png").stat().st_size > 10_000
 
 
+def test_the_social_loop_live_without_a_reload(person):
+    """New posts and notifications reach an open page live; repost, quote, bookmark and the
+    notifications page work in the browser (screenshots of both for docs/screenshots)."""
+    alice = person().sign_up(display_name="Alice Liddell")
+    bob = person().sign_up(display_name="Bob Builder")
+    carol = person().sign_up(display_name="Carol Singer")
+    for fan, idol in ((bob, alice), (carol, bob)):
+        fan.page.goto(f"/u/{idol.username}")
+        fan.page.get_by_role("button", name=f"Follow @{idol.username}").click()
+        expect(fan.page.get_by_role("button", name=f"Unfollow @{idol.username}")).to_be_visible()
+    bob.post("Measuring twice, cutting once #diy")
+    bob.page.goto("/")
+    expect(bob.page.locator("#unread-badge")).to_have_text(re.compile(r"^\s*$"))
+
+    # Alice posts and likes: Bob's open page shows both without a reload.
+    alice.post("Off to see the Queen of Hearts. Wish me luck.")
+    expect(bob.page.locator("#new-posts")).to_contain_text("Show 1 new post", timeout=30_000)
+    alice.page.goto(f"/u/{bob.username}")
+    alice.page.locator("article", has_text="cutting once").get_by_role(
+        "button", name=re.compile(r"^Like")
+    ).click()
+    expect(bob.page.locator("#unread-badge")).to_contain_text("2", timeout=30_000)  # follow...
+    bob.page.get_by_role("link", name="Show 1 new post").click()
+
+    # Bob reposts Alice's post; Carol, who follows Bob (not Alice), sees who reposted it.
+    queen = bob.page.locator("article", has_text="Queen of Hearts")
+    queen.get_by_role("button", name=re.compile(r"^Repost")).click()
+    expect(queen.get_by_role("button", name=re.compile(r"^Undo repost"))).to_be_visible()
+    queen.get_by_role("button", name="Bookmark").click()
+    expect(queen.get_by_role("button", name="Remove bookmark")).to_be_visible()
+    carol.page.goto("/")
+    shared = carol.page.locator("article", has_text="Queen of Hearts")
+    expect(shared).to_contain_text(f"@{bob.username} reposted")
+    bob.page.reload()  # Bob follows Alice: her post is there already, and shows once
+    mine = bob.page.locator("article", has_text="Queen of Hearts")
+    expect(mine).to_have_count(1)
+    expect(mine).not_to_contain_text("reposted")
+    carol.page.locator("article", has_text="cutting once").get_by_role(
+        "link", name=re.compile(r"^Quote")
+    ).click()
+    carol.page.get_by_label("Your comment").fill("Bob knows his craft.")
+    carol.page.get_by_role("button", name="Post", exact=True).click()
+    expect(carol.page.locator("blockquote.quoted").first).to_contain_text("cutting once")
+    carol.shot("repost")
+
+    bob.page.goto("/bookmarks")
+    expect(bob.page.locator("article", has_text="Queen of Hearts")).to_be_visible()
+    bob.page.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    expect(bob.page.locator(".notification").first).to_contain_text("quoted your post")
+    expect(bob.page.get_by_text("liked your post")).to_be_visible()
+    bob.shot("notifications")
+    for size in SIZES:
+        viewer = person(size)
+        viewer.context.add_cookies(bob.context.cookies())
+        viewer.page.goto("/notifications")
+        viewer.shot("notifications", size)
+        viewer.context.add_cookies(carol.context.cookies())
+        viewer.page.goto("/")
+        viewer.shot("repost", size)
+        assert viewer.errors == []
+    assert alice.errors == [] and bob.errors == [] and carol.errors == []
+
+
 def test_script_in_user_text_never_runs(person):
     payloads = [
         "<script>alert('s')</script>",

@@ -198,3 +198,18 @@ def test_quoting_a_missing_post_is_a_404_and_a_bad_id_a_422(http, new_user):
     assert bad.status_code == 422 and "quote_id" in bad.json()["errors"]
     huge = http.post("/api/tweets", json={"text": "hm", "quote_id": "9" * 19}, headers=user["auth"])
     assert huge.status_code == 422
+
+
+def test_reposting_what_is_already_in_ones_timeline_changes_nothing_there(
+    http, new_user, drain_queue
+):
+    author, reader = new_user("ya"), new_user("yr")
+    follow(http, reader, author)
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    posted = tweet(http, author, "already here")
+    drain_queue()
+    assert entries(http, reader) == [(posted["id"], None)]
+    http.put(f"/api/tweets/{posted['id']}/repost", headers=reader["auth"])
+    drain_queue()
+    assert entries(http, reader) == [(posted["id"], None)]

@@ -96,7 +96,7 @@ def test_the_new_posts_bar_counts_what_arrived_since_the_page(visitor, drain_que
     reader, author = visitor(), visitor()
     reader.post(f"/u/{author.username}/follow")
     reader.tweet("mine first")
-    newest = re.search(r'since_id=(\d+)', reader.get("/").text).group(1)
+    newest = re.search(r"since_id=(\d+)", reader.get("/").text).group(1)
     assert reader.get("/timeline/new", params={"since_id": newest}).text.strip() == ""
     author.tweet("one")
     author.tweet("two")
