@@ -224,7 +224,8 @@ def media_prune(older_than_hours: float) -> None:
 @click.option("--tweets-per-user", default=3, show_default=True)
 @click.option("--password", default="seeded-password-1", show_default=True)
 def seed(edges: Path, tweets_per_user: int, password: str) -> None:
-    """Load a social graph (one `src dst` edge a line) as users, mutual follows and tweets."""
+    """Load a social graph (one `src dst` edge a line) as users, mutual follows and tweets,
+    with reposts that spread between friends and a few quotes."""
     pairs = read_edges(edges)
     users = len({i for pair in pairs for i in pair})
     with SyncGraph(_stack_settings(), long=True) as graph:
@@ -233,8 +234,8 @@ def seed(edges: Path, tweets_per_user: int, password: str) -> None:
         ) as bar:
             seed_social_graph(graph, pairs, tweets_per_user, password, bar.update)
     click.echo(
-        f"seeded {users} users, {2 * len(pairs)} follows, {users * tweets_per_user} tweets "
-        f"(password for every seeded user: {password}); "
+        f"seeded {users} users, {2 * len(pairs)} follows, {users * tweets_per_user} tweets, "
+        f"some reposted and quoted (password for every seeded user: {password}); "
         "run `flock timelines rebuild` and `flock search reindex` to refresh derived data"
     )
 

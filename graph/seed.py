@@ -2,6 +2,8 @@
 
 Users are `username_<index>` as the data set's README names them; every undirected edge becomes
 a follow in both directions; each user gets a few tweets with hashtags from a small vocabulary.
+Then, in a random order, about half the users repost something a friend posted or reposted (so
+reposts cascade through the follow graph) and a few quote a friend's tweet.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from graph.ids import new_id
 from graph.passwords import hash_password
 
 BATCH = 2000
+REPOST_SHARE = 0.5  # users who repost something
+CASCADE_SHARE = 0.6  # of those, the share who repost what a friend reposted (if any)
+QUOTE_SHARE = 0.1  # users who quote a friend's tweet
 TOPICS = ["graphs", "python", "neo4j", "music", "coffee", "reed", "science", "books", "film"]
 
 
@@ -72,4 +77,52 @@ def seed_social_graph(
         chunk = tweets[start : start + BATCH]
         graph.write("seed/tweets", tweets=chunk)
         progress(len(chunk))
+    reposts, quotes = _shares(rng, edges, ids, tweets, now)
+    for start in range(0, len(reposts), BATCH):
+        graph.write("seed/reposts", reposts=reposts[start : start + BATCH])
+    for start in range(0, len(quotes), BATCH):
+        graph.write("seed/quotes", quotes=quotes[start : start + BATCH])
     return ids
+
+
+def _shares(
+    rng: random.Random,
+    edges: list[tuple[int, int]],
+    ids: dict[int, int],
+    tweets: list[dict],
+    now: float,
+) -> tuple[list[dict], list[dict]]:
+    """Reposts that spread from friend to friend, and a few quotes."""
+    friends: dict[int, list[int]] = {}
+    for a, b in edges:
+        friends.setdefault(ids[a], []).append(ids[b])
+        friends.setdefault(ids[b], []).append(ids[a])
+    own: dict[int, list[int]] = {}
+    for tweet in tweets:
+        own.setdefault(tweet["author_id"], []).append(tweet["id"])
+    reposted: dict[int, int] = {}  # user id -> the post they reposted
+    reposts, quotes = [], []
+    users = sorted(friends)
+    rng.shuffle(users)
+    for user in users:
+        near = friends[user]
+        if rng.random() < REPOST_SHARE:
+            shared = [reposted[f] for f in near if f in reposted]
+            if shared and rng.random() < CASCADE_SHARE:
+                post_id = rng.choice(shared)
+            else:
+                post_id = rng.choice(own.get(rng.choice(near)) or [None])
+            if post_id is not None and post_id not in own.get(user, []):
+                reposted[user] = post_id
+                reposts.append({"id": new_id(), "user_id": user, "post_id": post_id, "at": now})
+        if rng.random() < QUOTE_SHARE and (theirs := own.get(rng.choice(near))):
+            quotes.append(
+                {
+                    "id": new_id(),
+                    "author_id": user,
+                    "quote_id": rng.choice(theirs),
+                    "text": "Worth reading, this.",
+                    "created_at": now,
+                }
+            )
+    return reposts, quotes
