@@ -7,20 +7,20 @@ from quart import Blueprint, g
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from api.bearer import token_required
-from api.pagination import IdPageQuery, id_paged, max_id_of
+from api.pagination import PageQuery, decode_cursor, id_paged
 from api.schemas import MarkRead, NotificationPage, UnreadCount
 from graph import notifications
 from graph.backends import backends
-from graph.ids import MAX_ID
+from graph.errors import BadRequest, DomainError
+from graph.ids import id_argument
 from graph.requests import invalid
 
 blueprint = Blueprint("api_notifications", __name__, url_prefix="/api/notifications")
 
 
-class NotificationQuery(IdPageQuery):
-    since_id: int | None = Field(
-        default=None, ge=0, le=MAX_ID, description="Only notifications with larger ids"
-    )
+class NotificationQuery(PageQuery):
+    max_id: str | None = Field(default=None, description="Only notifications with smaller ids")
+    since_id: str | None = Field(default=None, description="Only notifications with larger ids")
     types: str | None = Field(
         default=None,
         description="Comma-separated: like, repost, reply, mention, quote, follow (all if absent)",
@@ -39,6 +39,29 @@ class NotificationQuery(IdPageQuery):
     def type_list(self) -> list[str] | None:
         return self.types.split(",") if self.types else None
 
+    def bounds(self) -> tuple[int | None, int | None]:
+        """(max_id, since_id) from `cursor`, `max_id` and `since_id`: a value that is not an id
+        (or a cursor this API did not make) is a 400."""
+        try:
+            cursor = decode_cursor(self.cursor, 1)
+        except DomainError:
+            raise _not_an_id("cursor") from None
+        max_id = cursor[0] if cursor else _id_or_none(self.max_id, "max_id")
+        return max_id, _id_or_none(self.since_id, "since_id")
+
+
+def _id_or_none(value: str | None, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return id_argument(value)
+    except ValueError:
+        raise _not_an_id(name) from None
+
+
+def _not_an_id(name: str) -> BadRequest:
+    return BadRequest(f"{name} is not a notification id.", errors={name: ["Not an id."]})
+
 
 @blueprint.get("")
 @token_required
@@ -48,13 +71,9 @@ async def list_notifications(query_args: NotificationQuery):
     """Likes, reposts, replies, mentions, quotes and follows by others, newest first; never for
     one's own actions, nor from muted or blocked accounts. An undone like or follow, or a
     deleted post, withdraws its notification. Continue with `max_id` or `cursor`."""
+    max_id, since_id = query_args.bounds()
     items, next_max = await notifications.notifications_page(
-        backends(),
-        g.user_id,
-        max_id_of(query_args),
-        query_args.since_id,
-        query_args.type_list(),
-        query_args.limit,
+        backends(), g.user_id, max_id, since_id, query_args.type_list(), query_args.limit
     )
     return id_paged(items, next_max)
 

@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any
 
-from graph.errors import BadRequest, Invalid
+from graph.errors import Invalid
 from graph.ids import MAX_ID
 
 
@@ -17,16 +17,13 @@ def encode_cursor(*values: Any) -> str:
 
 
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
-    """The values a cursor holds. One that is not even a cursor (not base64 of JSON) is a 400;
-    one that decodes to values this API does not make is a 422."""
+    """The values a cursor holds; a cursor this API did not make is a 422."""
     if not cursor:
         return None
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
-        raise BadRequest(
-            "The cursor is not valid.", errors={"cursor": ["Not a cursor from this API."]}
-        ) from None
+        values = None
     if not isinstance(values, list) or len(values) != arity or not all(map(_plain, values)):
         raise Invalid(
             "The cursor is not valid.", errors={"cursor": ["Not a cursor from this API."]}

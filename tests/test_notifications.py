@@ -129,9 +129,10 @@ def test_mark_read_and_pages_with_cursors(http, new_user):
 
 def test_bad_notification_requests_are_problems(http, new_user):
     ann = new_user("ba")
-    bad_cursor = http.get("/api/notifications", params={"cursor": "zz"}, headers=ann["auth"])
-    assert bad_cursor.status_code == 400
-    assert bad_cursor.headers["content-type"].startswith("application/problem+json")
+    for params in ({"cursor": "zz"}, {"cursor": "WyJ4Il0"}, {"max_id": "abc"}, {"since_id": "-1"}):
+        bad = http.get("/api/notifications", params=params, headers=ann["auth"])
+        assert bad.status_code == 400, params
+        assert bad.headers["content-type"].startswith("application/problem+json")
     bad_type = http.get("/api/notifications", params={"types": "likes"}, headers=ann["auth"])
     assert bad_type.status_code in (400, 422)
     assert bad_type.headers["content-type"].startswith("application/problem+json")

@@ -145,7 +145,7 @@ def test_reposted_by_lists_reposters_newest_first(http, new_user):
     assert rest["next_cursor"] is None
 
 
-def test_fifty_simultaneous_reposts_and_quotes_count_exactly(http, new_user, base_url):
+def test_fifty_simultaneous_reposts_quotes_and_replies_count_exactly(http, new_user, base_url):
     author = new_user("ca")
     posted = tweet(http, author)
     fans = [new_user("cf") for _ in range(50)]
@@ -155,15 +155,18 @@ def test_fifty_simultaneous_reposts_and_quotes_count_exactly(http, new_user, bas
             put = client.put(f"/api/tweets/{posted['id']}/repost", headers=fan["auth"])
             quote = {"text": "look", "quote_id": posted["id"]}
             made = client.post("/api/tweets", json=quote, headers=fan["auth"])
-            return put.status_code, made.status_code
+            answer = client.post(
+                f"/api/tweets/{posted['id']}/replies", json={"text": "+1"}, headers=fan["auth"]
+            )
+            return put.status_code, made.status_code, answer.status_code
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(share, fans))
-    assert statuses == [(200, 201)] * 50
+    assert statuses == [(200, 201, 201)] * 50
     with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(share, [fans[0]] * 10))  # one user, concurrently: still one repost
     read = http.get(f"/api/tweets/{posted['id']}").json()
-    assert (read["repost_count"], read["quote_count"]) == (50, 60)
+    assert (read["repost_count"], read["quote_count"], read["reply_count"]) == (50, 60, 60)
 
 
 def test_a_quote_embeds_the_quoted_post_until_it_is_deleted(http, new_user, drain_queue):

@@ -198,7 +198,8 @@ def hub(running, tmp_path_factory):
     record = running.record()
     rds = redis.Redis.from_url(record["redis_url"])
     with SyncGraph(Settings.from_env(env).with_running_stack()) as graph:
-        hub_id = graph.read("queries/user_id_by_username", username="username_0")[0]["id"]
+        found = graph.read("queries/user_id_by_username", username="username_0", viewer_id=None)
+        hub_id = found[0]["id"]
         fans = [row["id"] for row in graph.read("queries/follower_ids", author_id=hub_id)]
     with rds.pipeline(transaction=False) as pipe:
         for fan in fans:
