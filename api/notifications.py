@@ -21,23 +21,23 @@ blueprint = Blueprint("api_notifications", __name__, url_prefix="/api/notificati
 class NotificationQuery(PageQuery):
     max_id: str | None = Field(default=None, description="Only notifications with smaller ids")
     since_id: str | None = Field(default=None, description="Only notifications with larger ids")
-    types: str | None = Field(
+    types: list[str] | str | None = Field(
         default=None,
-        description="Comma-separated: like, repost, reply, mention, quote, follow (all if absent)",
+        description="like, repost, reply, mention, quote, follow (all if absent): comma-separated "
+        "(`types=like,follow`) or repeated (`types[]=like&types[]=follow`)",
     )
 
     @field_validator("types")
     @classmethod
-    def known_types(cls, value: str | None) -> str | None:
+    def known_types(cls, value: list[str] | str | None) -> list[str] | None:
         if value is None:
             return None
-        unknown = set(value.split(",")) - set(notifications.TYPES)
+        given = [value] if isinstance(value, str) else value
+        wanted = [t.strip() for item in given for t in item.split(",") if t.strip()]
+        unknown = set(wanted) - set(notifications.TYPES)
         if unknown:
             raise invalid(f"Unknown types: {', '.join(sorted(unknown))}.")
-        return value
-
-    def type_list(self) -> list[str] | None:
-        return self.types.split(",") if self.types else None
+        return wanted or None
 
     def bounds(self) -> tuple[int | None, int | None]:
         """(max_id, since_id) from `cursor`, `max_id` and `since_id`: a value that is not an id
@@ -73,7 +73,7 @@ async def list_notifications(query_args: NotificationQuery):
     deleted post, withdraws its notification. Continue with `max_id` or `cursor`."""
     max_id, since_id = query_args.bounds()
     items, next_max = await notifications.notifications_page(
-        backends(), g.user_id, max_id, since_id, query_args.type_list(), query_args.limit
+        backends(), g.user_id, max_id, since_id, query_args.types, query_args.limit
     )
     return id_paged(items, next_max)
 

@@ -78,7 +78,8 @@ async def _hydrate(
     ]
     quoted = {}
     if quoted_ids := [i for i in dict.fromkeys(quoted_ids)]:
-        q_views, q_cards, q_marks, _ = await _views(b, viewer_id, quoted_ids, set())
+        # (an embedded quote shows no marks of the viewer's: nothing of theirs is looked up)
+        q_views, q_cards, q_marks, _ = await _views(b, None, quoted_ids, set())
         quoted = {
             i: post
             for i in quoted_ids

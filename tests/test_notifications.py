@@ -62,6 +62,10 @@ def test_every_kind_of_notification_arrives_newest_first(http, new_user):
     assert kinds(http, bob) == []  # nothing for the one who acted
     only = kinds(http, ann, types="like,follow")
     assert only == [("like", name), ("follow", name)]
+    assert kinds(http, ann, **{"types[]": ["mention", "quote"]}) == [
+        ("mention", name),
+        ("quote", name),
+    ]
 
 
 def test_own_actions_never_notify_and_a_reply_mentioning_is_one_notification(http, new_user):
