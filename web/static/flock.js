@@ -78,6 +78,14 @@
     });
   }
 
+  // Live updates: say on <body> whether the stream is open (`data-live`), for styles and tests.
+  document.addEventListener("htmx:sseOpen", function () {
+    document.body.dataset.live = "open";
+  });
+  document.addEventListener("htmx:sseError", function () {
+    document.body.dataset.live = "closed";
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpCounters(document);
     setInterval(refreshTimes, 30000);
