@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -16,20 +17,18 @@ from flock.stack.stack import Stack  # noqa: E402
 DATASET = ROOT.parent / "shared" / "datasets" / "socfb-Reed98.edges"
 
 
+PORTS = ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT", "TYPESENSE_PEERING_PORT")
+
+
 def throwaway_stack(with_worker: bool = True, with_app: bool = True) -> Stack:
-    """A stack (not started) on free ports with its data under a new temporary directory."""
+    """A stack (not started) on free ports with its data under a new temporary directory; other
+    FLOCK_* settings come from the environment (FLOCK_NEO4J_QUERY_TIMEOUT=30, say)."""
     env = {
-        "FLOCK_VAR_DIR": tempfile.mkdtemp(prefix="flock-bench-"),
         "FLOCK_LOG_LEVEL": "WARNING",
-        **{
-            f"FLOCK_{name}": str(free_port())
-            for name in (
-                "PORT",
-                "NEO4J_BOLT_PORT",
-                "REDIS_PORT",
-                "TYPESENSE_PORT",
-                "TYPESENSE_PEERING_PORT",
-            )  # fmt: skip
-        },
+        **{k: v for k, v in os.environ.items() if k.startswith("FLOCK_")},
+        "FLOCK_VAR_DIR": tempfile.mkdtemp(prefix="flock-bench-"),
+        **{f"FLOCK_{name}": str(free_port()) for name in PORTS},
     }
+    for url in ("FLOCK_NEO4J_URI", "FLOCK_REDIS_URL", "FLOCK_TYPESENSE_URL"):
+        env.pop(url, None)  # its own services, always
     return Stack(Settings.from_env(env), with_worker=with_worker, with_app=with_app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -219,6 +220,148 @@ def media_prune(older_than_hours: float) -> None:
     click.echo(f"{pruned} unattached upload(s) deleted")
 
 
+@cli.group(invoke_without_command=True)
+@click.option("--to", "to", default="", help="A folder or s3://bucket/prefix [FLOCK_BACKUP_TO].")
+@click.pass_context
+def backup(ctx: click.Context, to: str) -> None:
+    """Write an encrypted archive of the graph, the images and the secrets (FLOCK_BACKUP_KEY).
+    Graph writes pause while the graph is exported; reads go on."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from jobs.stores.archive import KeyMissing
+    from jobs.stores.backups import BackupFailed, make_backup
+
+    settings = _stack_settings()
+    try:
+        with SyncGraph(settings, long=True) as graph:
+            result = make_backup(settings, graph, sync_redis(settings.redis_url), to, _stage)
+    except (KeyMissing, BackupFailed) as error:
+        click.echo(f"flock backup: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"backed up {_contents(result.manifest)} to {result.location} "
+        f"({result.bytes / 1e6:.2f} MB, {result.seconds:.1f}s; graph writes paused "
+        f"{result.paused_seconds:.2f}s)"
+    )
+    if result.manifest["media"]["missing"]:
+        click.echo(
+            f"note: {len(result.manifest['media']['missing'])} image original(s) were already "
+            "gone from the media store",
+            err=True,
+        )
+
+
+@backup.command("keygen")
+def backup_keygen() -> None:
+    """Print a new backup key (an age identity) and its public recipient."""
+    from jobs.stores.archive import new_key
+
+    identity, recipient = new_key()
+    click.echo(f"# public key: {recipient}")
+    click.echo("# Keep this line somewhere safe, away from this machine: without it no")
+    click.echo("# archive can be restored. Then set it as FLOCK_BACKUP_KEY.")
+    click.echo(identity)
+
+
+@backup.command("verify")
+@click.argument("archive")
+def backup_verify(archive: str) -> None:
+    """Decrypt ARCHIVE (a path or s3://...) and check every part against its manifest."""
+    import shutil
+    import tempfile
+
+    from jobs.stores.archive import ArchiveRefused, KeyMissing, open_archive
+    from jobs.stores.backups import fetch_archive
+
+    settings = _settings_without_secrets()
+    work = Path(tempfile.mkdtemp(prefix="flock-verify-"))
+    try:
+        opened = open_archive(fetch_archive(settings, archive, work), settings.backup_key, work,
+                              _stage)  # fmt: skip
+    except (ArchiveRefused, KeyMissing) as error:
+        click.echo(f"flock backup verify: {error}", err=True)
+        sys.exit(1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    m = opened.manifest
+    click.echo(
+        f"{archive}: good. Made {m['created_at']} by Flock {m['flock_version']} on Neo4j "
+        f"{m['neo4j_version']}: {_contents(m)}; {len(m['parts'])} parts checked"
+    )
+
+
+@backup.command("list")
+@click.option("--to", "to", default="", help="A folder or s3://bucket/prefix [FLOCK_BACKUP_TO].")
+def backup_list(to: str) -> None:
+    """The archives kept at the backup target, oldest first."""
+    from jobs.stores.backups import list_archives
+
+    for location in list_archives(_settings(), to):
+        click.echo(location)
+
+
+@cli.command()
+@click.argument("archive")
+@click.option("--force", is_flag=True, help="Replace a graph that is not empty.")
+def restore(archive: str, force: bool) -> None:
+    """Restore ARCHIVE (a path or s3://...) into an empty Flock, then rebuild feeds, the search
+    index and the served images. A wrong key or a damaged archive changes nothing."""
+    from flock.restore import RestoreRefused
+    from flock.restore import restore as restore_archive
+    from jobs.stores.archive import ArchiveRefused, KeyMissing
+    from jobs.stores.backups import RestoreFailed
+
+    settings = _settings_without_secrets()
+    try:
+        done = restore_archive(settings, archive, force, _stage, click.echo)
+    except (ArchiveRefused, KeyMissing, RestoreRefused) as error:
+        click.echo(f"flock restore: refused, nothing was changed: {error}", err=True)
+        sys.exit(1)
+    except (RestoreFailed, StackError) as error:
+        click.echo(f"flock restore: failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"restored {_contents(done.manifest)} (made {done.manifest['created_at']}); "
+        f"rebuilt {done.feeds} feeds, indexed "
+        + ", ".join(f"{n} {alias}" for alias, n in done.indexed.items())
+        + f", rendered {done.rendered} images"
+    )
+    for note in done.notes:
+        click.echo(f"note: {note}")
+
+
+def _contents(manifest: dict) -> str:
+    counts = manifest["counts"]
+    return (
+        f"{sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} "
+        f"relationships and {manifest['media']['originals']} images"
+    )
+
+
+@cli.group()
+def writes() -> None:
+    """Pause graph writes everywhere (the site stays up, read-only), or resume them."""
+
+
+@writes.command("pause")
+@click.option("--seconds", type=float, default=300.0, show_default=True,
+              help="The pause ends by itself after this long.")  # fmt: skip
+def writes_pause(seconds: float) -> None:
+    """Writes answer 503 with Retry-After until resumed or the time is up; reads go on."""
+    from graph.pause import pause_writes
+
+    pause_writes(sync_redis(_stack_settings().redis_url), seconds, "operator")
+    click.echo(f"graph writes paused for {seconds:g}s (`flock writes resume` ends it)")
+
+
+@writes.command("resume")
+def writes_resume() -> None:
+    from graph.pause import resume_writes
+
+    resume_writes(sync_redis(_stack_settings().redis_url))
+    click.echo("graph writes resumed")
+
+
 @cli.command()
 @click.argument("edges", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--tweets-per-user", default=3, show_default=True)
@@ -351,7 +494,7 @@ def show_settings() -> None:
     settings = _settings()
     for name in type(settings).model_fields:
         value = getattr(settings, name)
-        if any(word in name for word in ("password", "secret", "api_key")) and value:
+        if any(word in name for word in ("password", "secret", "_key")) and value:
             value = "********"
         click.echo(f"FLOCK_{name.upper()}={value}")
 
@@ -368,6 +511,23 @@ def _stack_settings() -> Settings:
     except NoStackRunning as error:
         click.echo(f"flock: {error}", err=True)
         sys.exit(1)
+
+
+@contextmanager
+def _stage(label: str, total: int):
+    """A progress bar for one stage of a long command."""
+    started = time.monotonic()
+    with click.progressbar(length=max(total, 1), label=label) as bar:
+        yield bar.update
+    click.echo(f"{label}: {time.monotonic() - started:.1f}s")
+
+
+def _settings_without_secrets() -> Settings:
+    try:
+        return Settings.from_env(generate_secrets=False)
+    except ValueError as error:
+        click.echo(f"flock: {error}", err=True)
+        sys.exit(2)
 
 
 def _settings() -> Settings:

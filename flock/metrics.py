@@ -1,5 +1,6 @@
 """Prometheus metrics at `/metrics`: requests by route and status, their latency, the RQ
-queue (waiting, scheduled for retry, failed) read from Redis at scrape time, home-timeline pages
+queue (waiting, scheduled for retry, failed) and the time of the last good backup, read from
+Redis at scrape time, home-timeline pages
 by path (hot or cold) and the hits and misses of the Redis post copy.
 
 One process's view: with FLOCK_WEB_WORKERS above 1, each Hypercorn worker counts its own
@@ -21,6 +22,7 @@ from api.problems import problem_response
 from flock.settings import running_stack
 from graph.backends import backends
 from jobs.queue import default_queue
+from jobs.stores.backups import last_good
 
 blueprint = Blueprint("metrics", __name__)
 
@@ -34,6 +36,10 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 QUEUE = Gauge("flock_jobs", "RQ jobs of the default queue by state", ["state"])
+LAST_BACKUP = Gauge(
+    "flock_backup_last_success_timestamp_seconds",
+    "When the last good backup was made (Unix time; 0: none yet)",
+)
 RESTARTS = Gauge(
     "flock_stack_restarts", "Times `flock run` started a child again after it died", ["service"]
 )
@@ -86,6 +92,8 @@ def _may_scrape(settings) -> bool:
 
 def _read_queue(settings) -> None:
     queue = default_queue(settings)
+    good = last_good(queue.connection)
+    LAST_BACKUP.set(good["at"] if good else 0)
     QUEUE.labels("queued").set(queue.count)
     QUEUE.labels("scheduled").set(ScheduledJobRegistry(queue=queue).count)
     QUEUE.labels("failed").set(FailedJobRegistry(queue=queue).count)

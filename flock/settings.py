@@ -22,6 +22,12 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "FLOCK_"
 STACK_FILE = "stack.json"  # where `flock run` records what it started, under the var directory
+# The secrets generated on first use, and where under the var directory each is kept.
+KEPT_SECRETS = {
+    "secret_key": "secret-key",
+    "neo4j_password": "neo4j/password",
+    "typesense_api_key": "typesense/api-key",
+}
 # Set while `from_env(environ)` builds settings from a given mapping instead of the process's.
 _GIVEN_ENVIRONMENT: ContextVar[bool] = ContextVar("given_environment", default=False)
 
@@ -82,6 +88,11 @@ class Settings(BaseSettings):
     s3_bucket: str = "flock-media"
     s3_endpoint_url: str = ""
 
+    backup_key: str = ""  # an age identity (AGE-SECRET-KEY-1...): `flock backup keygen` makes one
+    backup_to: str = ""  # a folder or s3://bucket/prefix; empty: var/backups
+    backup_every_hours: float = 0.0  # the workers back up this often; 0: only `flock backup`
+    backup_keep: int = 7  # archives kept at backup_to by scheduled backups (the newest)
+
     @field_validator("var_dir")
     @classmethod
     def absolute_var_dir(cls, value: Path) -> Path:
@@ -100,14 +111,17 @@ class Settings(BaseSettings):
         return (init_settings,) if _GIVEN_ENVIRONMENT.get() else (init_settings, env_settings)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, generate_secrets: bool = True
+    ) -> Settings:
         """The settings from the process environment, or from `environ` alone when given;
-        malformed values fail loudly. Empty secrets are filled from files under var/."""
+        malformed values fail loudly. Empty secrets are filled from files under var/ (unless
+        `generate_secrets` is false: a restore brings its own)."""
         try:
             settings = cls._read(environ)
         except ValidationError as error:
             raise ValueError("; ".join(_plain(item) for item in error.errors())) from None
-        return settings.with_generated_secrets()
+        return settings.with_generated_secrets() if generate_secrets else settings
 
     @classmethod
     def _read(cls, environ: Mapping[str, str] | None) -> Settings:
@@ -143,13 +157,11 @@ class Settings(BaseSettings):
 
     def with_generated_secrets(self) -> Settings:
         """Fill empty secrets from files under var/, creating them on first use."""
-        updates = {}
-        if not self.secret_key:
-            updates["secret_key"] = _kept_secret(self.var_dir / "secret-key")
-        if not self.neo4j_password:
-            updates["neo4j_password"] = _kept_secret(self.var_dir / "neo4j" / "password")
-        if not self.typesense_api_key:
-            updates["typesense_api_key"] = _kept_secret(self.var_dir / "typesense" / "api-key")
+        updates = {
+            name: _kept_secret(self.var_dir / path)
+            for name, path in KEPT_SECRETS.items()
+            if not getattr(self, name)
+        }
         return self.replace(**updates) if updates else self
 
     def replace(self, **changes: object) -> Settings:
@@ -173,6 +185,11 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return Path(self.media_dir) if self.media_dir else self.var_dir / "media"
+
+    @property
+    def backup_target(self) -> str:
+        """Where archives go: FLOCK_BACKUP_TO, or the folder var/backups."""
+        return self.backup_to or str(self.var_dir / "backups")
 
 
 class NoStackRunning(RuntimeError):
@@ -198,6 +215,14 @@ def _plain(error: dict) -> str:
     if error["type"] == "bool_parsing":
         return f"{given} is not a boolean (use 1 or 0)"
     return f"{given}: {error['msg']}"
+
+
+def keep_secret(path: Path, value: str) -> None:
+    """Write a secret where `with_generated_secrets` reads it (readable by the owner only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(value)
 
 
 def _kept_secret(path: Path) -> str:

@@ -16,6 +16,7 @@ import typesense
 from quart import current_app
 
 from flock.settings import Settings
+from graph import pause
 from graph.db import Graph
 
 
@@ -29,12 +30,11 @@ class Backends:
 
     @classmethod
     def connect(cls, settings: Settings) -> Backends:
+        r = aioredis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1)
         return cls(
             settings=settings,
-            graph=Graph(settings),
-            redis=aioredis.Redis.from_url(
-                settings.redis_url, socket_timeout=2, socket_connect_timeout=1
-            ),
+            graph=Graph(settings, writes_paused=lambda: pause.writes_paused(r)),
+            redis=r,
             typesense=typesense.AsyncClient(typesense_config(settings)),
             http=httpx.AsyncClient(timeout=2.0),
         )

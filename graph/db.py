@@ -6,6 +6,7 @@ This module and `cypher/` are the only code that sends Cypher.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import neo4j
@@ -23,6 +24,10 @@ class GraphUnavailable(Exception):
     faces answer 503 with Retry-After; nothing was changed."""
 
 
+class WritesPaused(GraphUnavailable):
+    """Graph writes are paused for a while (a backup is exporting the graph): 503, retry."""
+
+
 # Driver errors that mean "not now" rather than "wrong statement".
 _UNAVAILABLE = (
     neo4j.exceptions.ServiceUnavailable,
@@ -37,9 +42,16 @@ def _query(name: str, timeout: float) -> Query:
 
 
 class Graph:
-    """Async: `await graph.read("queries/user_by_username", username=...)` returns dicts."""
+    """Async: `await graph.read("queries/user_by_username", username=...)` returns dicts.
 
-    def __init__(self, settings: Settings):
+    `writes_paused`: asked before every write transaction; True refuses it with WritesPaused
+    (graph/pause.py)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        writes_paused: Callable[[], Awaitable[bool]] | None = None,
+    ):
         self.driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password),
@@ -50,6 +62,7 @@ class Graph:
         )
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
+        self.writes_paused = writes_paused
 
     async def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named statement in a READ transaction (retried on transient errors)."""
@@ -57,6 +70,8 @@ class Graph:
 
     async def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named statement in a WRITE transaction (retried on transient errors)."""
+        if self.writes_paused is not None and await self.writes_paused():
+            raise WritesPaused(f"{name}: writes are paused")
         return await self._run(name, params, RoutingControl.WRITE)
 
     async def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
@@ -132,6 +147,23 @@ class SyncGraph:
                     chunk = []
             if chunk:
                 yield chunk
+
+    def rows(self, name: str, batch: int) -> Iterator[tuple]:
+        """Run a read statement and yield its rows as tuples, as the server sends them (for
+        results too large to hold: a backup's export)."""
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS, fetch_size=batch
+        ) as session:
+            for record in session.run(_query(name, self.timeout)):
+                yield tuple(record)
+
+    def last_bookmark(self) -> frozenset[str]:
+        """Neo4j's bookmark for a new read: equal twice only when nothing committed between."""
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            session.execute_read(lambda tx: tx.run(statement("backup/last_transaction")).consume())
+            return frozenset(session.last_bookmarks().raw_values)
 
     def run_counted(self, name: str, **params: Any) -> neo4j.SummaryCounters:
         """Run a write statement and return what it changed (for schema migration)."""

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 
 from graph.accounts import mark_seen
 from graph.backends import Backends
+from graph.db import GraphUnavailable
 from graph.post_views import hydrate_entries
 from graph.posts import MAX_ID
 from jobs import events
@@ -82,11 +83,23 @@ async def mark_active(b: Backends, user_id: int) -> None:
     except RedisError:
         return
     if first:
-        previous = await mark_seen(b, user_id)
+        try:
+            previous = await mark_seen(b, user_id)
+        except GraphUnavailable:  # writes paused or Neo4j away: the page is served regardless
+            await _forget_seen(b, user_id)
+            return
         inactive_since = time.time() - b.settings.active_days * 86400
         if previous is not None and previous < inactive_since:
             # Fan-out skipped them while away: whatever feed is left is stale.
             await events.user_returned(b, user_id)
+
+
+async def _forget_seen(b: Backends, user_id: int) -> None:
+    """Let the next page try to record the activity again."""
+    try:
+        await b.redis.delete(f"seen:{user_id}")
+    except RedisError:
+        pass
 
 
 async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, limit: int):

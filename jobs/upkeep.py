@@ -7,7 +7,9 @@
 - moves retries whose back-off has passed to the queue (RQ's scheduler, run here in the thread
   under a lock taken and released each tick, so a dead worker never keeps it);
 - relays the jobs kept in the graph while Redis was down (every few seconds);
-- deletes uploads never attached to a post (every hour, once they are a day old).
+- deletes uploads never attached to a post (every hour, once they are a day old);
+- makes the scheduled backup when FLOCK_BACKUP_EVERY_HOURS have passed (one worker of all, in
+  a thread of its own: an export must not hold up the signs of life).
 
 Every step waits for the next tick when a store is down; none ends the thread.
 """
@@ -30,7 +32,7 @@ from flock.settings import Settings
 from graph.db import GRAPH_ERRORS, SyncGraph
 from jobs import queue
 from jobs.queue import QUEUE_NAMES, sync_redis
-from jobs.stores import media
+from jobs.stores import backups, media
 
 log = logging.getLogger("flock.jobs.upkeep")
 
@@ -63,7 +65,18 @@ class Upkeep:
         """Run in a daemon thread, as long as the process runs."""
         thread = threading.Thread(target=self._forever, daemon=True, name="upkeep")
         thread.start()
+        if self.settings.backup_every_hours > 0:
+            threading.Thread(target=self._backups, daemon=True, name="backups").start()
         return thread
+
+    def _backups(self) -> None:
+        with SyncGraph(self.settings, long=True) as graph:
+            while True:
+                try:
+                    backups.backup_if_due(self.settings, graph, self.redis)
+                except Exception as error:  # noqa: BLE001 - logged; tried again later
+                    log.warning("event=backup_failed error=%r", error)
+                time.sleep(TICK)
 
     def _forever(self) -> None:
         graph = SyncGraph(self.settings)

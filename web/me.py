@@ -6,6 +6,7 @@ from quart import Blueprint, render_template, request, url_for
 
 from graph import bookmarks, notifications
 from graph.backends import backends
+from graph.db import GraphUnavailable
 from graph.ids import id_argument
 from web.session import is_htmx, login_required, viewer_id
 
@@ -27,7 +28,10 @@ async def notifications_page():
         b, viewer_id(), max_id, None, FILTERS[tab], PAGE
     )
     if items and max_id is None:
-        await notifications.mark_read(b, viewer_id(), int(items[0]["id"]))
+        try:
+            await notifications.mark_read(b, viewer_id(), int(items[0]["id"]))
+        except GraphUnavailable:  # writes paused: show them, mark them read next time
+            pass
     more = url_for("web_me.notifications_page", tab=tab, max_id=next_max) if next_max else None
     if is_htmx() and max_id:
         groups = notifications.grouped(items)
