@@ -60,6 +60,7 @@ def main() -> None:
         base = f"http://{settings.host}:{settings.port}"
         tokens = seed(settings, args)
         upload_images(base, list(tokens.values()), args.images)
+        wait_for_worker(settings)  # the images' versions are rendered before the load starts
         during = backup_under_load(base, tokens, env, archives)
     finally:
         stack.stop()
@@ -95,6 +96,15 @@ def upload_images(base: str, tokens: list[str], count: int) -> None:
                 "/api/tweets", json={"text": f"picture {n}", "media_ids": [made.json()["id"]]},
                 headers=auth,
             ).raise_for_status()  # fmt: skip
+
+
+def wait_for_worker(settings) -> None:
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    queue = Queue("default", connection=sync_redis(settings.redis_url))
+    while queue.count or StartedJobRegistry(queue=queue).count:
+        time.sleep(0.2)
 
 
 def picture(rng: random.Random) -> bytes:
@@ -206,6 +216,7 @@ def restore_elsewhere(archive: Path, key: str) -> dict:
         "restore_seconds": restored_at - started,
         "rto_seconds": ready_at - started,
         "output": done.stdout.strip().splitlines()[-1],
+        "stages": [line for line in done.stdout.splitlines() if re.search(r": [\d.]+s$", line)],
     }
 
 
@@ -234,6 +245,7 @@ def report(args, during: dict, archive: Path, restored: dict) -> None:
         ("timeline p50 / p99 ms during the backup", _quantiles(under)),
         ("restore", restored["output"]),
         ("restore time (CLI)", f"{restored['restore_seconds']:.1f} s"),
+        ("restore stages", "; ".join(restored["stages"])),
         ("RTO: restore start to /readyz 200", f"{restored['rto_seconds']:.1f} s"),
         ("RPO", f"FLOCK_BACKUP_EVERY_HOURS ({args.every_hours:g} h) + the backup's time"),
     ]

@@ -160,6 +160,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         """Neo4j down, restarting or overloaded (a statement past its timeout): 503 with
         Retry-After, never a 500; nothing was changed."""
         log.warning("event=graph_unavailable error=%r", error)
+        if isinstance(error, DomainError):  # writes paused: it says so itself
+            return await on_domain_error(error)
         return await on_domain_error(
             Unavailable(
                 "The service is busy or restarting. Try again in a few seconds.",

@@ -14,6 +14,9 @@ from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 
 from cypher import statement
 from flock.settings import Settings
+from graph.errors import Unavailable
+
+WRITES_PAUSED_RETRY_AFTER = 5  # seconds; a backup's pause lasts about that long
 
 # What the driver raises when Neo4j refuses a statement or cannot be reached.
 GRAPH_ERRORS = (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError)
@@ -24,8 +27,18 @@ class GraphUnavailable(Exception):
     faces answer 503 with Retry-After; nothing was changed."""
 
 
-class WritesPaused(GraphUnavailable):
-    """Graph writes are paused for a while (a backup is exporting the graph): 503, retry."""
+class WritesPaused(GraphUnavailable, Unavailable):
+    """Graph writes are paused for a while (a backup is exporting the graph): a 503 with
+    Retry-After, and a message a form can show beside the text it keeps."""
+
+    def __init__(self, statement: str):
+        Unavailable.__init__(
+            self,
+            "Flock is read-only for a few seconds (a backup is being made). Nothing was "
+            "changed: try again in a moment.",
+            headers={"Retry-After": str(WRITES_PAUSED_RETRY_AFTER)},
+        )
+        self.statement = statement
 
 
 # Driver errors that mean "not now" rather than "wrong statement".
@@ -71,7 +84,7 @@ class Graph:
     async def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named statement in a WRITE transaction (retried on transient errors)."""
         if self.writes_paused is not None and await self.writes_paused():
-            raise WritesPaused(f"{name}: writes are paused")
+            raise WritesPaused(name)
         return await self._run(name, params, RoutingControl.WRITE)
 
     async def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:

@@ -365,10 +365,12 @@ def _writes_around_a_backup(http, env, settings: Settings, author, tmp_path: Pat
             assert http.get(f"/api/tweets/{post_id}").status_code == 200, post_id
 
 
-def test_writes_pause_and_resume(flock_cli, http, new_user, base_url):
-    """`flock writes pause`: the site stays up read-only (API and web forms answer 503 with
-    Retry-After); `flock writes resume` lets writes in again."""
+def test_writes_pause_and_resume(flock_cli, http, new_user, visitor):
+    """`flock writes pause`: the site stays up read-only (the API answers writes 503 with
+    Retry-After; a web form keeps its text and says why); `flock writes resume` lets writes in
+    again."""
     user = new_user("pz")
+    browser = visitor()
     kept = http.post("/api/tweets", json={"text": "before the pause"}, headers=user["auth"])
     paused = flock_cli("writes", "pause", "--seconds", "120")
     assert paused.returncode == 0, paused.stderr
@@ -379,10 +381,14 @@ def test_writes_pause_and_resume(flock_cli, http, new_user, base_url):
         assert int(refused.headers["Retry-After"]) > 0
         assert http.get("/api/timeline", headers=user["auth"]).status_code == 200
         assert http.get(f"/api/tweets/{kept.json()['id']}").status_code == 200
-        assert (
-            http.put(f"/api/tweets/{kept.json()['id']}/like", headers=user["auth"]).status_code
-            == 503
-        )
+        liked = http.put(f"/api/tweets/{kept.json()['id']}/like", headers=user["auth"])
+        assert liked.status_code == 503
+        assert "read-only" in liked.json()["detail"]
+        form = browser.post("/compose", {"text": "my unsent thoughts"})
+        assert form.status_code == 422
+        assert "my unsent thoughts" in form.text and "read-only" in form.text
+        assert browser.get("/").status_code == 200
+        assert browser.get("/notifications").status_code == 200
     finally:
         resumed = flock_cli("writes", "resume")
     assert resumed.returncode == 0, resumed.stderr
