@@ -15,7 +15,7 @@ from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
 from api.bearer import token_required
-from graph import analytics
+from graph import analytics, audit
 from graph.backends import backends
 from graph.errors import Forbidden
 from graph.requests import Strict, invalid
@@ -91,6 +91,9 @@ async def run_query(data: AnalyticsQuery):
     named = analytics.named_query(data.name)
     text, params = named.text, analytics.named_params(named, data.params)
     b = backends()
+    await audit.record(
+        b, "analytics_query", actor_id=g.user_id, query=data.name, params=data.params
+    )
     result = await analytics.run_read_only(
         b.graph.driver, b.graph.database, text, params, data.timeout, data.max_rows
     )

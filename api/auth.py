@@ -8,7 +8,7 @@ from quart_schema import validate_request, validate_response
 from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
-from graph import accounts, refresh_tokens, web_sessions
+from graph import accounts, audit, refresh_tokens, web_sessions
 from graph.backends import backends
 
 blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
@@ -53,6 +53,7 @@ async def logout(data: LogoutRequest):
     await tokens.revoke_access_token(b.redis, g.claims)
     if data.refresh_token:
         await refresh_tokens.revoke_refresh_token(b, data.refresh_token)
+    await audit.record(b, "logout", actor_id=g.user_id)
     return "", 204
 
 
@@ -64,6 +65,7 @@ async def logout_everywhere():
     b = backends()
     await tokens.revoke_access_token(b.redis, g.claims)
     await web_sessions.end_all_sessions(b, g.user_id)
+    await audit.record(b, "logout", actor_id=g.user_id, everywhere=True)
     return "", 204
 
 

@@ -76,7 +76,7 @@ class LiveHub:
                         queue.get_nowait()
                     queue.put_nowait(event)
         except (RedisError, OSError) as error:
-            log.warning("event=live_subscription_lost error=%r", error)
+            log.warning("live_subscription_lost", extra={"error": repr(error)})
             async with self.lock:
                 for queues in self.queues.values():
                     for queue in queues:

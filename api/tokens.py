@@ -64,7 +64,7 @@ async def verify_access_token(
         revoked = await redis.exists(f"revoked:jti:{claims['jti']}")
     except RedisError as error:
         # Availability over strictness: access tokens live minutes, and Redis is derived.
-        log.warning("event=revocation_check_unavailable error=%r", error)
+        log.warning("revocation_check_unavailable", extra={"error": repr(error)})
         revoked = False
     if revoked:
         raise Unauthorized("The access token was revoked.")
@@ -78,7 +78,7 @@ async def revoke_access_token(redis: aioredis.Redis, claims: AccessClaims) -> No
     try:
         await redis.set(f"revoked:jti:{claims.jti}", 1, ex=ttl)
     except RedisError as error:
-        log.warning("event=access_token_revocation_failed error=%r", error)
+        log.warning("access_token_revocation_failed", extra={"error": repr(error)})
 
 
 def _jwt_key(settings: Settings) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from quart import Quart, Request, g, request
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 import web
+from api import admin as api_admin
 from api import analytics as api_analytics
 from api import auth as api_auth
 from api import bookmarks as api_bookmarks
@@ -27,7 +29,7 @@ from api.json_bodies import check_json_body
 from api.openapi import FlockOpenAPI
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
-from flock.logs import configure_logging
+from flock.logs import REQUEST_ID, configure_logging, request_id_from
 from flock.metrics import install_metrics
 from flock.settings import Settings
 from graph import media
@@ -50,7 +52,7 @@ RETRY_AFTER_SECONDS = 5
 def create_app(settings: Settings | None = None) -> Quart:
     """Build the app; connections open when serving starts and close when it ends."""
     settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, "app")
     app = Quart(
         "flock", template_folder=str(WEB_DIR / "templates"), static_folder=str(WEB_DIR / "static")
     )
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_search.blueprint,
         api_discovery.blueprint,
         api_analytics.blueprint,
+        api_admin.blueprint,
         api_media.blueprint,
         api_notifications.blueprint,
         api_bookmarks.blueprint,
@@ -99,13 +102,39 @@ def create_app(settings: Settings | None = None) -> Quart:
     @app.before_serving
     async def connect() -> None:
         created = await asyncio.to_thread(_migrate, settings)
-        log.info("event=schema_applied created=%d", created)
+        log.info("schema_applied", extra={"created_count": created})
         await asyncio.to_thread(search_index.ensure_collections_quietly, settings)
         app.extensions["flock"] = Backends.connect(settings)
 
     @app.after_serving
     async def disconnect() -> None:
         await app.extensions["flock"].close()
+
+    @app.before_request
+    async def name_the_request() -> None:
+        """Every request has an id: the caller's X-Request-ID, or a new one. It is in every log
+        line about the request, in the jobs it queues, and in the response."""
+        g.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        g.request_started = time.perf_counter()
+        REQUEST_ID.set(g.request_id)
+
+    @app.after_request
+    async def log_the_request(response):
+        """One line per request (the route's template, never its body or query), and the id
+        back to the caller."""
+        if "request_id" in g:
+            response.headers["X-Request-ID"] = g.request_id
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "route": request.url_rule.rule if request.url_rule else None,
+                    "status": response.status_code,
+                    "seconds": round(time.perf_counter() - g.request_started, 4),
+                    "client": g.get("client_address"),
+                },
+            )
+        return response
 
     @app.before_request
     async def limit_body_size() -> None:
@@ -159,7 +188,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def on_graph_unavailable(error: Exception):
         """Neo4j down, restarting or overloaded (a statement past its timeout): 503 with
         Retry-After, never a 500; nothing was changed."""
-        log.warning("event=graph_unavailable error=%r", error)
+        log.warning("graph_unavailable", extra={"error": repr(error)})
         if isinstance(error, DomainError):  # writes paused: it says so itself
             return await on_domain_error(error)
         return await on_domain_error(

@@ -14,7 +14,7 @@ import redis
 
 from flock.settings import NoStackRunning, Settings
 from flock.stack.processes import StackError
-from graph.db import SyncGraph
+from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.schema import apply_schema
 from graph.seed import read_edges, seed_social_graph
 from jobs.queue import sync_redis
@@ -39,6 +39,9 @@ def main() -> None:
 @click.group()
 def cli() -> None:
     """Flock: an open, graph-native Twitter-like platform."""
+    from flock.logs import configure_logging
+
+    configure_logging("WARNING", "cli")  # what commands say goes to stdout; logs are JSON
 
 
 @cli.command()
@@ -111,7 +114,7 @@ def worker(ctx: click.Context, name: str | None) -> None:
         from jobs.worker import run_worker
 
         settings = _settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, "worker")
         run_worker(settings, name)
 
 
@@ -166,6 +169,7 @@ def timelines_rebuild(username: str | None) -> None:
         ctx = WorkerContext(settings, graph, sync_redis(settings.redis_url))
         with click.progressbar(length=total, label="Rebuilding feeds") as bar:
             done = feed_tasks.rebuild_feeds(ctx, user_id, bar.update)
+    _audit(settings, "admin_command", command="timelines rebuild", user=username)
     click.echo(f"rebuilt {done} feed(s)")
 
 
@@ -189,6 +193,7 @@ def search_reindex() -> None:
             message = f"flock search reindex: failed, the old index stays in use: {error!r}"
             click.echo(message, err=True)
             sys.exit(1)
+    _audit(settings, "admin_command", command="search reindex")
     click.echo(", ".join(f"{count} {alias}" for alias, count in written.items()) + " indexed")
 
 
@@ -205,6 +210,7 @@ def media_rebuild() -> None:
         total = graph.read("queries/media_count")[0]["images"]
         with click.progressbar(length=total, label="Rendering") as bar:
             rendered, missing = media_store.rebuild_served_versions(settings, graph, bar.update)
+    _audit(settings, "admin_command", command="media rebuild")
     click.echo(
         f"{rendered} image(s) rendered" + (f", {missing} original(s) missing" if missing else "")
     )
@@ -217,6 +223,7 @@ def media_prune(older_than_hours: float) -> None:
     settings = _stack_settings()
     with SyncGraph(settings, long=True) as graph:
         pruned = media_store.prune_unattached(settings, graph, older_than_hours * 3600)
+    _audit(settings, "admin_command", command="media prune", pruned=pruned)
     click.echo(f"{pruned} unattached upload(s) deleted")
 
 
@@ -243,6 +250,7 @@ def backup(ctx: click.Context, to: str) -> None:
         f"({result.bytes / 1e6:.2f} MB, {result.seconds:.1f}s; graph writes paused "
         f"{result.paused_seconds:.2f}s)"
     )
+    _audit(settings, "admin_command", command="backup", location=result.location)
     if result.manifest["media"]["missing"]:
         click.echo(
             f"note: {len(result.manifest['media']['missing'])} image original(s) were already "
@@ -330,12 +338,72 @@ def restore(archive: str, force: bool) -> None:
         click.echo(f"note: {note}")
 
 
+def _audit(settings: Settings, event: str, **details) -> None:
+    """Put an operator's command in the audit trail (a warning if the graph cannot take it)."""
+    from graph.audit import record_operator
+
+    try:
+        with SyncGraph(settings) as graph:
+            record_operator(graph, settings.secret_key, event, **details)
+    except GRAPH_ERRORS as error:
+        click.echo(f"flock: warning: not in the audit trail ({error})", err=True)
+
+
 def _contents(manifest: dict) -> str:
     counts = manifest["counts"]
     return (
         f"{sum(counts['nodes'].values())} nodes, {sum(counts['relationships'].values())} "
         f"relationships and {manifest['media']['originals']} images"
     )
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--user", "actor", default=None, help="Only entries of this account (username).")
+@click.option("--event", default=None, help="Only this event (login, signup, backup, ...).")
+@click.option("--since", default=None, help="From this time on: ISO 8601, or hours ago (24h).")
+@click.option("--limit", default=100, show_default=True)
+@click.pass_context
+def audit(ctx: click.Context, actor, event, since, limit) -> None:
+    """The audit trail (graph/audit.py), oldest first, one JSON object a line."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import json
+
+    from graph.audit import events_sync
+
+    try:
+        after = _since(since)
+    except ValueError:
+        hint = "an ISO 8601 time or a number of hours (24h)"
+        raise click.BadParameter(hint, param_hint="--since") from None
+    with SyncGraph(_stack_settings()) as graph:
+        for entry in events_sync(graph, actor, event, after, limit):
+            click.echo(json.dumps(entry, ensure_ascii=False))
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the chain: no entry changed, removed or inserted since it was written."""
+    from graph.audit import verify
+
+    settings = _stack_settings()
+    with SyncGraph(settings, long=True) as graph:
+        verdict = verify(graph, settings.secret_key)
+    if verdict.problem:
+        click.echo(f"flock audit verify: BROKEN after {verdict.entries} good entries: "
+                   f"{verdict.problem}", err=True)  # fmt: skip
+        sys.exit(1)
+    click.echo(f"audit trail intact: {verdict.entries} entries")
+
+
+def _since(given: str | None) -> float:
+    from datetime import datetime
+
+    if not given:
+        return 0.0
+    if given.endswith("h"):
+        return time.time() - float(given[:-1]) * 3600
+    return datetime.fromisoformat(given).timestamp()
 
 
 @cli.group()
@@ -350,7 +418,9 @@ def writes_pause(seconds: float) -> None:
     """Writes answer 503 with Retry-After until resumed or the time is up; reads go on."""
     from graph.pause import pause_writes
 
-    pause_writes(sync_redis(_stack_settings().redis_url), seconds, "operator")
+    settings = _stack_settings()
+    pause_writes(sync_redis(settings.redis_url), seconds, "operator")
+    _audit(settings, "admin_command", command="writes pause", seconds=seconds)
     click.echo(f"graph writes paused for {seconds:g}s (`flock writes resume` ends it)")
 
 
@@ -358,7 +428,9 @@ def writes_pause(seconds: float) -> None:
 def writes_resume() -> None:
     from graph.pause import resume_writes
 
-    resume_writes(sync_redis(_stack_settings().redis_url))
+    settings = _stack_settings()
+    resume_writes(sync_redis(settings.redis_url))
+    _audit(settings, "admin_command", command="writes resume")
     click.echo("graph writes resumed")
 
 
@@ -453,6 +525,7 @@ def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> 
     except DomainError as error:
         click.echo(f"flock cypher: {error.detail}", err=True)
         sys.exit(1)
+    _audit(settings, "analytics_query", query=name or text, params=given)
     write_result(result, fmt, sys.stdout)
     if result.truncated:
         click.echo(f"(stopped at {max_rows} rows; raise --max-rows for more)", err=True)
@@ -465,26 +538,30 @@ def users() -> None:
 
 @users.command("grant")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["analyst"]))
+@click.argument("role", type=click.Choice(["analyst", "admin"]))
 def users_grant(username: str, role: str) -> None:
-    """Give @USERNAME a role (analyst: may use /api/analytics)."""
+    """Give @USERNAME a role (analyst: may use /api/analytics; admin: may read the audit
+    trail at /api/admin/audit)."""
     _change_role("queries/user_grant_role", username, role)
 
 
 @users.command("revoke")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["analyst"]))
+@click.argument("role", type=click.Choice(["analyst", "admin"]))
 def users_revoke(username: str, role: str) -> None:
     """Take a role away from @USERNAME."""
     _change_role("queries/user_revoke_role", username, role)
 
 
 def _change_role(query: str, username: str, role: str) -> None:
-    with SyncGraph(_stack_settings()) as graph:
+    settings = _stack_settings()
+    with SyncGraph(settings) as graph:
         rows = graph.write(query, username=username, role=role)
     if not rows:
         click.echo(f"flock users: no user is called @{username}", err=True)
         sys.exit(1)
+    event = "role_grant" if query.endswith("grant_role") else "role_revoke"
+    _audit(settings, event, user=username, role=role)
     click.echo(f"@{username}: roles {', '.join(rows[0]['roles']) or '(none)'}")
 
 

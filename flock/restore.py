@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flock.settings import KEPT_SECRETS, Settings, keep_secret, running_stack
 from flock.stack.stack import Stack
+from graph import audit
 from graph.db import SyncGraph
 from graph.schema import apply_schema
 from jobs.queue import sync_redis
@@ -130,6 +131,9 @@ def _restore_into(
             indexed = search_index.reindex(settings, graph, r, advance)
         with stage("Rendering images", images) as advance:
             rendered, _ = media_store.rebuild_served_versions(settings, graph, advance)
+        key = archived.get("secret_key") or settings.secret_key  # the chain's key
+        made = archive.manifest["created_at"]
+        audit.record_operator(graph, key, "admin_command", command="restore", made=made)
     return Restored(archive.manifest, images, feeds, indexed, rendered, notes)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from graph import ratelimits, web_sessions
+from graph import audit, ratelimits, web_sessions
 from graph.backends import Backends
 from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
 from graph.ids import new_id
@@ -42,6 +42,7 @@ async def sign_up(b: Backends, form: SignupRequest, client_address: str) -> int:
             errors={field: [f"That {field} is already taken."]},
         ) from None
     await events.signed_up(b, rows[0]["id"])
+    await audit.record(b, "signup", actor_id=rows[0]["id"], actor=form.username)
     return rows[0]["id"]
 
 
@@ -68,13 +69,16 @@ async def log_in(
     limits = {account_key: s.login_max_attempts, address_key: s.login_max_attempts_per_address}
     if row is not None and known_device_of == row["id"]:
         del limits[address_key]
+    actor = {"actor_id": row["id"] if row else None, "actor": None if row else login[:100]}
     wait = await ratelimits.take(b.redis, limits, s.login_window_seconds)
     if wait:
+        await audit.record(b, "login", "throttled", **actor)
         raise TooManyRequests(
             f"Too many failed log-ins. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
     if not await verify_password_async(row["password_hash"] if row else None, password):
+        await audit.record(b, "login", "failed", **actor)
         raise Unauthorized(LOGIN_FAILED)
     await ratelimits.reset(b.redis, [account_key])
     if address_key in limits:
@@ -85,6 +89,7 @@ async def log_in(
             id=row["id"],
             password_hash=await hash_password_async(password),
         )
+    await audit.record(b, "login", **actor)
     await mark_seen(b, row["id"])
     return row["id"]
 
@@ -125,6 +130,8 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
         rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
         if not rows:
             raise Unauthorized("This account no longer exists.")
+        if "email" in changes:
+            await audit.record(b, "email_change", actor_id=user_id)
         await events.profile_changed(b, user_id)
     return await my_profile(b, user_id)
 
@@ -136,11 +143,13 @@ async def change_password(b: Backends, user_id: int, form: PasswordChange) -> No
     if row is None:
         raise Unauthorized("This account no longer exists.")
     if not await verify_password_async(row["password_hash"], form.current_password):
+        await audit.record(b, "password_change", "failed", actor_id=user_id)
         message = "The current password is wrong."
         raise Unauthorized(message, errors={"current_password": [message]})
     new_hash = await hash_password_async(form.new_password)
     await b.graph.write("queries/user_set_password_hash", id=user_id, password_hash=new_hash)
     await web_sessions.end_all_sessions(b, user_id)
+    await audit.record(b, "password_change", actor_id=user_id)
 
 
 async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
@@ -149,9 +158,11 @@ async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
     if row is None:
         raise Unauthorized("This account no longer exists.")
     if not await verify_password_async(row["password_hash"], password):
+        await audit.record(b, "account_delete", "failed", actor_id=user_id)
         raise Unauthorized(
             "The password is wrong.", errors={"password": ["The password is wrong."]}
         )
+    await audit.record(b, "account_delete", actor_id=user_id)  # while the name is there
     row = await b.graph.write_one("queries/user_delete", id=user_id, now=time.time())
     if row is None:
         return []

@@ -87,6 +87,30 @@ class Graph:
             raise WritesPaused(name)
         return await self._run(name, params, RoutingControl.WRITE)
 
+    async def write_after(
+        self,
+        first: str,
+        then: str,
+        build: Callable[[dict[str, Any]], dict[str, Any]],
+        **first_params: Any,
+    ) -> dict[str, Any]:
+        """One WRITE transaction: run `first` (which locks what it reads), then `then` with
+        the parameters `build` makes from first's row; returns them (an audit append)."""
+        if self.writes_paused is not None and await self.writes_paused():
+            raise WritesPaused(then)
+
+        async def work(tx) -> dict[str, Any]:
+            row = await (await tx.run(statement(first), first_params)).single()
+            params = build(row.data())
+            await (await tx.run(statement(then), params)).consume()
+            return params
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                return await session.execute_write(work)
+        except _UNAVAILABLE as error:
+            raise GraphUnavailable(f"{then}: {error}") from error
+
     async def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
         rows = await self.read(name, **params)
         return rows[0] if rows else None
@@ -160,6 +184,23 @@ class SyncGraph:
                     chunk = []
             if chunk:
                 yield chunk
+
+    def write_after(
+        self,
+        first: str,
+        then: str,
+        build: Callable[[dict[str, Any]], dict[str, Any]],
+        **first_params: Any,
+    ) -> dict[str, Any]:
+        """The same as Graph.write_after, blocking."""
+
+        def work(tx) -> dict[str, Any]:
+            params = build(tx.run(statement(first), first_params).single().data())
+            tx.run(statement(then), params).consume()
+            return params
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
 
     def rows(self, name: str, batch: int) -> Iterator[tuple]:
         """Run a read statement and yield its rows as tuples, as the server sends them (for

@@ -64,7 +64,7 @@ async def trends(b: Backends, limit: int) -> list[dict[str, Any]]:
     try:
         await b.redis.set(TRENDS_KEY, json.dumps(items), ex=b.settings.discovery_cache_seconds)
     except redis.RedisError as error:
-        log.warning("event=trends_cache_unavailable error=%r", error)
+        log.warning("trends_cache_unavailable", extra={"error": repr(error)})
     return items[:limit]
 
 

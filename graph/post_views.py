@@ -130,7 +130,7 @@ async def _views(
     try:
         cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
     except RedisError as error:
-        log.warning("event=post_cache_unavailable error=%r", error)
+        log.warning("post_cache_unavailable", extra={"error": repr(error)})
         cached = None
     views = cached.views if cached else {}
     _count_lookups("view", len(views), len(post_ids))
@@ -232,4 +232,4 @@ async def _quietly(fill) -> None:
     try:
         await fill
     except RedisError as error:
-        log.warning("event=post_cache_fill_failed error=%r", error)
+        log.warning("post_cache_fill_failed", extra={"error": repr(error)})

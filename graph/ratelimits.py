@@ -54,7 +54,7 @@ async def take(r: aioredis.Redis, limits: dict[str, int], window_seconds: int) -
     try:
         return int(await r.eval(TAKE, len(keys), *keys, window_seconds, *limits.values()))
     except RedisError as error:
-        log.warning("event=ratelimit_unavailable error=%r", error)
+        log.warning("ratelimit_unavailable", extra={"error": repr(error)})
         return 0
 
 
@@ -70,14 +70,14 @@ async def give_back(r: aioredis.Redis, keys: list[str]) -> None:
     try:
         await r.eval(GIVE_BACK, len(keys), *keys)
     except RedisError as error:
-        log.warning("event=ratelimit_unavailable error=%r", error)
+        log.warning("ratelimit_unavailable", extra={"error": repr(error)})
 
 
 async def reset(r: aioredis.Redis, keys: list[str]) -> None:
     try:
         await r.delete(*keys)
     except RedisError as error:
-        log.warning("event=ratelimit_unavailable error=%r", error)
+        log.warning("ratelimit_unavailable", extra={"error": repr(error)})
 
 
 def too_many(what: str, wait: int) -> TooManyRequests:

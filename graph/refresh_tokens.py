@@ -16,6 +16,7 @@ import secrets
 import time
 import uuid
 
+from graph import audit
 from graph.backends import Backends
 from graph.errors import Unauthorized
 
@@ -50,7 +51,8 @@ async def rotate_refresh_token(b: Backends, token: str) -> tuple[int, str]:
         raise Unauthorized("The refresh token was revoked.")
     if row["reused"]:
         await b.graph.write("queries/refresh_family_revoke", digest=None, family=row["family"])
-        log.warning("event=refresh_token_reuse user=%s family=%s", row["user_id"], row["family"])
+        log.warning("refresh_token_reuse", extra={"user": row["user_id"], "family": row["family"]})
+        await audit.record(b, "refresh_token_reuse", "refused", actor_id=row["user_id"])
         raise Unauthorized("The refresh token was already used; log in again.")
     return row["user_id"], await issue_refresh_token(b, row["user_id"], row["family"])
 

@@ -122,13 +122,13 @@ async def _search(b: Backends, alias: str, params: dict[str, Any]) -> dict[str, 
     try:
         return await documents.search(params)
     except typesense.exceptions.RequestMalformed as error:
-        log.info("event=search_refused alias=%s error=%r", alias, error)
+        log.info("search_refused", extra={"alias": alias, "error": repr(error)})
         raise _invalid("This search cannot be run; try other words.") from None
     except typesense.exceptions.ObjectNotFound:
         await asyncio.to_thread(search_index.ensure_collections_quietly, b.settings)
         raise Unavailable(UNAVAILABLE, headers={"Retry-After": "5"}) from None
     except (typesense.exceptions.TypesenseClientError, httpx.HTTPError) as error:
-        log.warning("event=search_unavailable alias=%s error=%r", alias, error)
+        log.warning("search_unavailable", extra={"alias": alias, "error": repr(error)})
         raise Unavailable(UNAVAILABLE, headers={"Retry-After": "5"}) from None
 
 

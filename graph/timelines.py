@@ -45,7 +45,7 @@ async def home_timeline(
     try:
         hot = await _hot_page(b, viewer_id, max_id, since_id, limit)
     except RedisError as error:
-        log.warning("event=timeline_cache_unavailable user=%s error=%r", viewer_id, error)
+        log.warning("timeline_cache_unavailable", extra={"user": viewer_id, "error": repr(error)})
         hot = None
     if hot is not None:
         TIMELINE_READS.labels("hot").inc()

@@ -21,6 +21,7 @@ from functools import cache
 import redis
 from rq import Queue, Retry
 
+from flock.logs import REQUEST_ID
 from flock.settings import Settings
 from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.ids import new_id
@@ -45,9 +46,14 @@ def default_queue(settings: Settings) -> Queue:
 def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:
     """Queue a job with retries; with Redis down, keep it in the graph for the relay."""
     try:
-        default_queue(settings).enqueue(job, *args, retry=retry, result_ttl=0)
+        default_queue(settings).enqueue(
+            job, *args, retry=retry, result_ttl=0, meta={"request_id": REQUEST_ID.get()}
+        )
     except redis.RedisError as error:
-        log.warning("event=enqueue_failed job=%s args=%r error=%r", job.__name__, args, error)
+        log.warning(
+            "enqueue_failed",
+            extra={"job": job.__name__, "job_args": repr(args), "error": repr(error)},
+        )
         keep_for_later(settings, job, args)
 
 
@@ -71,7 +77,9 @@ def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
             now=time.time(),
         )
     except GRAPH_ERRORS as error:  # both stores down: nothing left to write to
-        log.error("event=job_lost job=%s args=%r error=%r", job.__name__, args, error)
+        log.error(
+            "job_lost", extra={"job": job.__name__, "job_args": repr(args), "error": repr(error)}
+        )
 
 
 def relay_pending_jobs(settings: Settings, graph: SyncGraph) -> int:
@@ -95,12 +103,12 @@ def _job_function(path: str) -> Callable | None:
     """The job function named by a kept job; only Flock's own tasks are run."""
     module_name, _, name = path.rpartition(".")
     if not module_name.startswith("jobs.tasks."):
-        log.error("event=pending_job_refused function=%s", path)
+        log.error("pending_job_refused", extra={"function": path})
         return None
     try:
         return getattr(importlib.import_module(module_name), name)
     except (ImportError, AttributeError):
-        log.error("event=pending_job_unknown function=%s", path)
+        log.error("pending_job_unknown", extra={"function": path})
         return None
 
 

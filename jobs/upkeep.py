@@ -75,7 +75,7 @@ class Upkeep:
                 try:
                     backups.backup_if_due(self.settings, graph, self.redis)
                 except Exception as error:  # noqa: BLE001 - logged; tried again later
-                    log.warning("event=backup_failed error=%r", error)
+                    log.warning("backup_failed", extra={"error": repr(error)})
                 time.sleep(TICK)
 
     def _forever(self) -> None:
@@ -139,6 +139,6 @@ def _quietly(task: str, run: Callable[[], int | None]) -> None:
     try:
         done = run()
         if done:
-            log.info("event=upkeep_done task=%s count=%d", task, done)
+            log.info("upkeep_done", extra={"task": task, "count": done})
     except (redis.RedisError, *GRAPH_ERRORS, OSError) as error:
-        log.warning("event=upkeep_failed task=%s error=%r", task, error)
+        log.warning("upkeep_failed", extra={"task": task, "error": repr(error)})

@@ -11,6 +11,7 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 
+from flock.logs import REQUEST_ID
 from flock.settings import Settings
 from jobs import upkeep
 from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
@@ -45,10 +46,10 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
             worker.work(with_scheduler=False, logging_level=settings.log_level)
         except (redis.RedisError, StopRequested, ValueError) as error:
             # ValueError: RQ found a live registration under this name (a restarted Redis)
-            log.warning("event=worker_loop_failed error=%r", error)
+            log.warning("worker_loop_failed", extra={"error": repr(error)})
         if StoppableWorker.stop_asked or not _pause(1.0):
             return
-        log.warning("event=worker_loop_restarting attempt=%d", attempt + 1)
+        log.warning("worker_loop_restarting", extra={"attempt": attempt + 1})
 
 
 class StoppableWorker(SimpleWorker):
@@ -60,6 +61,24 @@ class StoppableWorker(SimpleWorker):
     def request_stop(self, signum, frame):
         StoppableWorker.stop_asked = True
         super().request_stop(signum, frame)
+
+    def perform_job(self, job, queue, *rest) -> bool:
+        """Run the job under the id of the request that queued it, and log how it went."""
+        REQUEST_ID.set(job.meta.get("request_id"))
+        started = time.monotonic()
+        try:
+            done = super().perform_job(job, queue, *rest)
+            log.info(
+                "job_done" if done else "job_failed",
+                extra={
+                    "job": job.func_name,
+                    "job_id": job.id,
+                    "seconds": round(time.monotonic() - started, 4),
+                },
+            )
+            return done
+        finally:
+            REQUEST_ID.set(None)
 
 
 def _pause(seconds: float) -> bool:

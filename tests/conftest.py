@@ -45,15 +45,40 @@ def _test_settings(var_dir) -> Settings:
     return Settings.from_env(env)
 
 
+# Every password and token the session's tests used: none may appear in any log.
+SECRETS_USED: set[str] = set()
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    """The running stack; torn down at the end of the session, whatever the tests did."""
+    """The running stack; torn down at the end of the session, whatever the tests did. Before
+    it goes: its audit trail must verify, and its logs must hold no password or token."""
     stack = Stack(_test_settings(tmp_path_factory.mktemp("var")))
     stack.start()
     try:
         yield stack
+        _check_audit_trail(stack.settings)
+        _check_logs_hold_no_secrets(stack)
     finally:
         stack.stop()
+
+
+def _check_audit_trail(settings: Settings) -> None:
+    verified = subprocess.run(
+        [sys.executable, "-m", "flock.cli", "audit", "verify"],
+        env={**os.environ, **settings.as_env()}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr
+    assert "audit trail intact" in verified.stdout
+
+
+def _check_logs_hold_no_secrets(stack: Stack) -> None:
+    logs = [process.log_path for process in stack.processes.values()]
+    assert SECRETS_USED, "the session used no passwords or tokens?"
+    for path in logs:
+        text = path.read_text(errors="replace")
+        leaked = [secret for secret in SECRETS_USED if secret in text]
+        assert not leaked, f"{path.name} holds {len(leaked)} password(s) or token(s)"
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +201,7 @@ def sign_up():
         pair = http.post("/api/auth/token", json={"login": username, "password": password})
         assert pair.status_code == 200, pair.text
         tokens = pair.json()
+        SECRETS_USED.update([password, tokens["access_token"], tokens["refresh_token"]])
         return {
             "username": username,
             "password": password,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
-from graph import accounts, web_sessions
+from graph import accounts, audit, web_sessions
 from graph.backends import backends
 from graph.errors import DomainError
 from graph.requests import SignupRequest
@@ -74,6 +74,8 @@ async def logout():
     token = session_token()
     if token is not None:
         await web_sessions.end_session(backends(), token)
+        me = g.get("me")
+        await audit.record(backends(), "logout", actor_id=me["id_int"] if me else None)
     log_out_session()
     return redirect(url_for("web_pages.home"))
 
@@ -83,5 +85,6 @@ async def logout():
 async def logout_everywhere():
     """End every web session and API refresh-token family of this account."""
     await web_sessions.end_all_sessions(backends(), g.me["id_int"])
+    await audit.record(backends(), "logout", actor_id=g.me["id_int"], everywhere=True)
     log_out_session()
     return redirect(url_for("web_auth.login"))

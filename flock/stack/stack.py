@@ -103,9 +103,13 @@ class Stack:
         for process in revived:
             code = process.process.returncode if process.process else None
             log.warning(
-                "event=child_restarted service=%s exit_code=%s restarts=%d",
-                process.name, code, process.restarts + 1,
-            )  # fmt: skip
+                "child_restarted",
+                extra={
+                    "service": process.name,
+                    "exit_code": code,
+                    "restarts": process.restarts + 1,
+                },
+            )
             process.restart()
         if revived:
             self.record()

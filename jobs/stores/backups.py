@@ -130,9 +130,14 @@ def make_backup(
     seconds = time.monotonic() - started
     _record_good(r, location, size)
     log.info(
-        "event=backup_made location=%s bytes=%d seconds=%.2f writes_paused_seconds=%.3f",
-        location, size, seconds, export.paused_seconds,
-    )  # fmt: skip
+        "backup_made",
+        extra={
+            "location": location,
+            "bytes": size,
+            "seconds": round(seconds, 3),
+            "writes_paused_seconds": export.paused_seconds,
+        },
+    )
     return BackupResult(location, size, manifest, seconds, export.paused_seconds)
 
 
@@ -164,7 +169,7 @@ def _export_unchanged(graph: SyncGraph, out: Path, total: int, stage: Stage) -> 
         if graph.last_bookmark() == before:
             export.attempts = attempt
             return export
-        log.warning("event=backup_export_changed attempt=%d", attempt)
+        log.warning("backup_export_changed", extra={"attempt": attempt})
     raise BackupFailed(
         f"the graph kept changing while it was exported ({EXPORT_ATTEMPTS} tries): is "
         "something writing without asking the pause (an operator's command, an app that "
@@ -266,7 +271,7 @@ class _Renewal:
             try:
                 pause.pause_writes(self.r, PAUSE_TTL, "backup")
             except redis.RedisError as error:
-                log.warning("event=backup_pause_renewal_failed error=%r", error)
+                log.warning("backup_pause_renewal_failed", extra={"error": repr(error)})
 
     def stop(self) -> None:
         self.done.set()
@@ -284,7 +289,7 @@ def _record_good(r: redis.Redis, location: str, size: int) -> None:
     try:
         r.set(LAST_GOOD_KEY, json.dumps({"at": time.time(), "location": location, "bytes": size}))
     except redis.RedisError:
-        log.warning("event=backup_record_failed location=%s", location)
+        log.warning("backup_record_failed", extra={"location": location})
 
 
 def last_good(r: redis.Redis) -> dict[str, Any] | None:

@@ -201,7 +201,7 @@ async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: 
         try:
             await r.sadd(BIG_AUTHORS, author_id)
         except redis.RedisError as error:
-            log.warning("event=big_author_note_failed author=%s error=%r", author_id, error)
+            log.warning("big_author_note_failed", extra={"author": author_id, "error": repr(error)})
 
 
 async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
@@ -210,7 +210,7 @@ async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, p
         keys = [feed_key(author_id), reposts_key(author_id)]
         await r.eval(PUSH_SCRIPT, 2, *keys, post_id, settings.timeline_cap)
     except redis.RedisError as error:
-        log.warning("event=own_post_push_failed author=%s error=%r", author_id, error)
+        log.warning("own_post_push_failed", extra={"author": author_id, "error": repr(error)})
 
 
 async def push_own_repost(r: aioredis.Redis, settings: Settings, entry: Entry) -> None:
@@ -220,7 +220,9 @@ async def push_own_repost(r: aioredis.Redis, settings: Settings, entry: Entry) -
         args = _repost_args(settings, entry)
         await r.eval(PUSH_REPOST_SCRIPT, 2, *keys, *args)
     except redis.RedisError as error:
-        log.warning("event=own_repost_push_failed user=%s error=%r", entry.reposter_id, error)
+        log.warning(
+            "own_repost_push_failed", extra={"user": entry.reposter_id, "error": repr(error)}
+        )
 
 
 async def drop_feed(r: aioredis.Redis, user_id: int) -> None:
@@ -229,7 +231,7 @@ async def drop_feed(r: aioredis.Redis, user_id: int) -> None:
     try:
         await r.delete(feed_key(user_id), reposts_key(user_id))
     except redis.RedisError as error:
-        log.warning("event=feed_drop_failed user=%s error=%r", user_id, error)
+        log.warning("feed_drop_failed", extra={"user": user_id, "error": repr(error)})
 
 
 async def claim_rebuild(r: aioredis.Redis, user_id: int) -> bool:

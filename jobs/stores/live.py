@@ -64,7 +64,7 @@ async def publish(r: aioredis.Redis, user_ids: Iterable[int], event: str, data: 
                 pipe.eval(PUBLISH_SCRIPT, 2, *_keys(user_id), *_args(event, data))
             await pipe.execute()
     except redis.RedisError as error:
-        log.warning("event=live_publish_failed error=%r", error)
+        log.warning("live_publish_failed", extra={"error": repr(error)})
 
 
 def publish_now(r: redis.Redis, user_ids: Iterable[int], event: str, data: dict) -> None:

@@ -255,7 +255,7 @@ async def _forget(r: aioredis.Redis, *entries: Entry) -> None:
                 _queue_forget(pipe, keys, gen_of)
             await pipe.execute()
     except redis.RedisError as error:
-        log.warning("event=post_cache_forget_failed error=%r", error)
+        log.warning("post_cache_forget_failed", extra={"error": repr(error)})
 
 
 def _queue_forget(pipe, keys: list[str], gen_of: str | None = None) -> None:

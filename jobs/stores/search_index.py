@@ -84,9 +84,9 @@ def ensure_collections_quietly(settings: Settings) -> None:
     try:
         created = ensure_collections(typesense_client(settings))
         if created:
-            log.info("event=search_collections_created aliases=%s", ",".join(created))
+            log.info("search_collections_created", extra={"aliases": ",".join(created)})
     except Exception as error:  # noqa: BLE001 - search degrades; everything else must start
-        log.warning("event=search_collections_unavailable error=%r", error)
+        log.warning("search_collections_unavailable", extra={"error": repr(error)})
 
 
 # ----------------------------------------------------------------------------- documents

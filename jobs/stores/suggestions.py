@@ -50,7 +50,7 @@ async def cached(r: aioredis.Redis, user_id: int) -> list[dict] | None:
     try:
         value = await r.get(suggestions_key(user_id))
     except redis.RedisError as error:
-        log.warning("event=suggestions_cache_unavailable error=%r", error)
+        log.warning("suggestions_cache_unavailable", extra={"error": repr(error)})
         return None
     return json.loads(value) if value else None
 
@@ -59,7 +59,7 @@ async def store(r: aioredis.Redis, user_id: int, ranked: list[dict]) -> None:
     try:
         await r.set(suggestions_key(user_id), json.dumps(ranked), ex=TTL)
     except redis.RedisError as error:
-        log.warning("event=suggestions_cache_unavailable error=%r", error)
+        log.warning("suggestions_cache_unavailable", extra={"error": repr(error)})
 
 
 def store_now(r: redis.Redis, user_id: int, ranked: list[dict]) -> None:

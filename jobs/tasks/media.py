@@ -19,7 +19,7 @@ def make_served_versions(media_id: int) -> bool:
     try:
         return media.render_served_versions(ctx.media, media_id)
     except media.RenderFailed as error:
-        log.warning("event=media_render_failed media=%s error=%s", media_id, error)
+        log.warning("media_render_failed", extra={"media": media_id, "error": error})
         return False
 
 
