@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench clean check-tools chromium
+.PHONY: run test lint bench clean check-tools chromium prometheus
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium prometheus
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -34,6 +34,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || { \
 	    echo "Could not install chromium: run 'sudo apt-get install chromium' and try again"; exit 1; }; }
+
+# The monitoring tests run Debian's Prometheus and its promtool.
+prometheus:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  echo "Installing Debian's prometheus for the monitoring tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || { \
+	    echo "Could not install prometheus: run 'sudo apt-get install prometheus' and try again"; exit 1; }; }
 
 $(STAMP): pyproject.toml | check-tools
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

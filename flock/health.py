@@ -22,6 +22,14 @@ async def healthz():
 @blueprint.get("/readyz")
 async def readyz():
     """Each dependency reported by name; 503 naming the ones that are down."""
+    report = await dependency_report()
+    down = sorted(name for name, result in report.items() if not result["ok"])
+    body = {"status": "unavailable" if down else "ready", "down": down, "checks": report}
+    return body, (503 if down else 200)
+
+
+async def dependency_report() -> dict[str, dict]:
+    """Neo4j, Redis, Typesense and a worker: each answering ({"ok": true}) or not (why)."""
     b = backends()
     checks = {
         "neo4j": b.graph.ping(),
@@ -30,10 +38,7 @@ async def readyz():
         "worker": _worker_ok(),
     }
     results = await asyncio.gather(*(_timed(check) for check in checks.values()))
-    report = dict(zip(checks, results, strict=True))
-    down = sorted(name for name, result in report.items() if not result["ok"])
-    body = {"status": "unavailable" if down else "ready", "down": down, "checks": report}
-    return body, (503 if down else 200)
+    return dict(zip(checks, results, strict=True))
 
 
 async def _timed(check) -> dict:

@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     signups_per_hour_per_address: int = 20  # new accounts per client address per hour
     trusted_proxies: str = ""  # comma-separated addresses or networks whose X-Forwarded-For counts
     metrics_token: str = ""  # empty: /metrics answers loopback clients only
+    worker_metrics_port: int = 0  # a worker serves its own /metrics here (0: through the app's)
 
     timeline_cap: int = 800
     active_days: int = 7

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from neo4j.exceptions import ConstraintError
+from prometheus_client import Counter
 
 from graph import audit, ratelimits, web_sessions
 from graph.backends import Backends
@@ -16,6 +17,9 @@ from graph.requests import PasswordChange, ProfilePatch, SignupRequest
 from jobs import events
 
 LOGIN_FAILED = "Wrong username, email or password."
+LOGIN_FAILURES = Counter(
+    "flock_login_failures_total", "Log-ins refused: a wrong password or too many tries", ["reason"]
+)
 LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
 
 
@@ -72,12 +76,14 @@ async def log_in(
     actor = {"actor_id": row["id"] if row else None, "actor": None if row else login[:100]}
     wait = await ratelimits.take(b.redis, limits, s.login_window_seconds)
     if wait:
+        LOGIN_FAILURES.labels("throttled").inc()
         await audit.record(b, "login", "throttled", **actor)
         raise TooManyRequests(
             f"Too many failed log-ins. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
     if not await verify_password_async(row["password_hash"] if row else None, password):
+        LOGIN_FAILURES.labels("failed").inc()
         await audit.record(b, "login", "failed", **actor)
         raise Unauthorized(LOGIN_FAILED)
     await ratelimits.reset(b.redis, [account_key])

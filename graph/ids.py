@@ -62,6 +62,11 @@ def new_id() -> int:
     return _generator.next_id()
 
 
+def time_of_id(made_id: int) -> float:
+    """When an id was made (Unix seconds): a post's id tells when it was posted."""
+    return ((made_id >> 22) + EPOCH_MS) / 1000
+
+
 def id_for_time(epoch_seconds: float) -> int:
     """The smallest id made at that moment: turns a time into a `max_id`/`since_id` bound."""
     return (int(epoch_seconds * 1000) - EPOCH_MS) << 22

@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 
 import redis.asyncio as aioredis
+from prometheus_client import Counter
 from redis.exceptions import RedisError
 
 from graph.errors import TooManyRequests
 
 log = logging.getLogger("flock.ratelimits")
+REFUSED = Counter("flock_rate_limited_total", "Actions refused by a rate limit (429)", ["limit"])
 
 # KEYS: the counters. ARGV: the window in seconds, then one limit per counter.
 # Returns 0 when all were below their limits (and all were counted), else the seconds until the
@@ -52,10 +54,13 @@ async def take(r: aioredis.Redis, limits: dict[str, int], window_seconds: int) -
     when allowed, else the seconds to wait (and nothing was counted)."""
     keys = list(limits)
     try:
-        return int(await r.eval(TAKE, len(keys), *keys, window_seconds, *limits.values()))
+        wait = int(await r.eval(TAKE, len(keys), *keys, window_seconds, *limits.values()))
     except RedisError as error:
         log.warning("ratelimit_unavailable", extra={"error": repr(error)})
         return 0
+    if wait:
+        REFUSED.labels(keys[0].split(":")[1]).inc()  # throttle:<what>:...
+    return wait
 
 
 async def throttle(r: aioredis.Redis, key: str, limit: int, window_seconds: int, what: str) -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import time
 import uuid
+from datetime import UTC, datetime
 
 import redis
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector
 from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 
@@ -18,6 +22,16 @@ from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
 from jobs.tasks import canary
 
 log = logging.getLogger("flock.worker")
+
+JOBS = Counter("flock_jobs_total", "Jobs run by workers", ["queue", "job", "outcome"])
+JOB_SECONDS = Histogram(
+    "flock_job_seconds", "Time a job ran", ["job"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)  # fmt: skip
+JOB_LATENCY = Histogram(
+    "flock_job_latency_seconds", "From a job being queued to it being done", ["job"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900),
+)  # fmt: skip
 
 
 def run_worker(settings: Settings, name: str | None = None) -> None:
@@ -37,6 +51,8 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     keeper = upkeep.Upkeep(settings)
     keeper.name = base_name
     keeper.start()  # alive from now on, before RQ registers the worker
+    if settings.worker_metrics_port:
+        _serve_metrics(settings)
     for attempt in itertools.count():
         keeper.name = f"{base_name}-{attempt}" if attempt else base_name
         try:
@@ -63,22 +79,41 @@ class StoppableWorker(SimpleWorker):
         super().request_stop(signum, frame)
 
     def perform_job(self, job, queue, *rest) -> bool:
-        """Run the job under the id of the request that queued it, and log how it went."""
+        """Run the job under the id of the request that queued it, log how it went, and count
+        it: outcome, time running, and time from being queued to done (for a search-index job,
+        the indexing lag)."""
         REQUEST_ID.set(job.meta.get("request_id"))
         started = time.monotonic()
         try:
             done = super().perform_job(job, queue, *rest)
+            outcome = "done" if done else "failed"
+            seconds = time.monotonic() - started
+            JOBS.labels(queue.name, job.func_name, outcome).inc()
+            JOB_SECONDS.labels(job.func_name).observe(seconds)
+            if job.enqueued_at is not None:
+                queued = job.enqueued_at.replace(tzinfo=job.enqueued_at.tzinfo or UTC)
+                JOB_LATENCY.labels(job.func_name).observe(
+                    (datetime.now(UTC) - queued).total_seconds()
+                )
             log.info(
-                "job_done" if done else "job_failed",
-                extra={
-                    "job": job.func_name,
-                    "job_id": job.id,
-                    "seconds": round(time.monotonic() - started, 4),
-                },
+                f"job_{outcome}",
+                extra={"job": job.func_name, "job_id": job.id, "seconds": round(seconds, 4)},
             )
             return done
         finally:
             REQUEST_ID.set(None)
+
+
+def _serve_metrics(settings: Settings) -> None:
+    """This worker's metrics (all of this machine's, in multiprocess mode) on their own port,
+    for a worker on a machine with no app."""
+    registry = None
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    start_http_server(
+        settings.worker_metrics_port, addr=settings.host, registry=registry or REGISTRY
+    )
 
 
 def _pause(seconds: float) -> bool:

@@ -72,6 +72,7 @@ class Stack:
         embedded_neo4j.ensure_password(
             settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password
         )
+        _fresh_metrics_dir(settings)
         if self.with_worker:
             worker = _worker_process(settings)
             self._launch(worker)
@@ -205,7 +206,23 @@ def _typesense_healthy(url: str) -> bool:
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
-    return {**os.environ, **settings.as_env()}
+    """The settings, and one folder where the app's and workers' processes keep their metrics
+    for /metrics to add up (prometheus-client's multiprocess mode)."""
+    return {
+        **os.environ,
+        **settings.as_env(),
+        "PROMETHEUS_MULTIPROC_DIR": str(_metrics_dir(settings)),
+    }
+
+
+def _metrics_dir(settings: Settings) -> Path:
+    return settings.var_dir / "metrics"
+
+
+def _fresh_metrics_dir(settings: Settings) -> None:
+    """Emptied at every start, as prometheus-client asks (counters start again at zero)."""
+    shutil.rmtree(_metrics_dir(settings), ignore_errors=True)
+    _metrics_dir(settings).mkdir(parents=True)
 
 
 def _worker_process(settings: Settings) -> ManagedProcess:

@@ -6,11 +6,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from prometheus_client import Histogram
+
+from graph.ids import time_of_id
 from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import FANOUT_BATCH, Entry
 from jobs.tasks.context import WorkerContext, worker_context
 
 MAX_ID = 2**63 - 1
+FANOUT_LAG = Histogram(
+    "flock_fanout_lag_seconds",
+    "From a post (or repost) being made to the last follower's feed holding it",
+    ["kind"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
 
 
 def fan_out_post(post_id: int) -> int:
@@ -45,6 +54,7 @@ def fan_out_post(post_id: int) -> int:
         got_it = feeds.push(r, settings, post_id, user_ids)
         live.publish_now(r, got_it, "update", update)
         pushed += len(got_it)
+    FANOUT_LAG.labels("post").observe(time.time() - time_of_id(post_id))
     return pushed
 
 
@@ -75,6 +85,7 @@ def fan_out_repost(repost_id: int) -> int:
         got_it = feeds.push_repost(r, settings, entry, user_ids)
         live.publish_now(r, got_it, "update", update)
         pushed += len(got_it)
+    FANOUT_LAG.labels("repost").observe(time.time() - time_of_id(repost_id))
     return pushed
 
 
