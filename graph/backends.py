@@ -7,6 +7,7 @@ the Neo4j handle.
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,13 +31,18 @@ class Backends:
 
     @classmethod
     def connect(cls, settings: Settings) -> Backends:
-        r = aioredis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1)
+        r = aioredis.Redis.from_url(
+            settings.redis_url,
+            socket_timeout=2,
+            socket_connect_timeout=1,
+            **redis_tls(settings.redis_url, settings.ca_file),
+        )
         return cls(
             settings=settings,
             graph=Graph(settings, writes_paused=lambda: pause.writes_paused(r)),
             redis=r,
             typesense=typesense.AsyncClient(typesense_config(settings)),
-            http=httpx.AsyncClient(timeout=2.0),
+            http=httpx.AsyncClient(timeout=2.0, verify=_verify(settings)),
         )
 
     async def close(self) -> None:
@@ -62,9 +68,25 @@ def typesense_config(settings: Settings) -> dict:
             }
         ],
         "api_key": settings.typesense_api_key,
+        **({"verify": settings.ca_file} if settings.ca_file else {}),
         "connection_timeout_seconds": 2,
         "num_retries": 1,
         "retry_interval_seconds": 0.2,
+    }
+
+
+def _verify(settings: Settings) -> ssl.SSLContext | bool:
+    return ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
+
+
+def redis_tls(url: str, ca_file: str) -> dict:
+    """Connection options for a TLS URL (`rediss://`): verify the certificate and host name."""
+    if not url.startswith("rediss://"):
+        return {}
+    return {
+        "ssl_cert_reqs": "required",
+        "ssl_check_hostname": True,
+        "ssl_ca_certs": ca_file or None,
     }
 
 

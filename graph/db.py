@@ -50,6 +50,18 @@ _UNAVAILABLE = (
 _TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 
 
+def neo4j_target(settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The URI and TLS options: `neo4j+s://` (or `bolt+s://`) verifies the server against the
+    system's CAs, or against FLOCK_CA_FILE when set (the driver takes a CA file only with the
+    plain scheme and `encrypted`)."""
+    uri = settings.neo4j_uri
+    scheme, sep, rest = uri.partition("://")
+    if settings.ca_file and scheme in ("neo4j+s", "bolt+s"):
+        trusted = neo4j.TrustCustomCAs(settings.ca_file)
+        return f"{scheme[:-2]}{sep}{rest}", {"encrypted": True, "trusted_certificates": trusted}
+    return uri, {}
+
+
 def _query(name: str, timeout: float) -> Query:
     return Query(statement(name), timeout=timeout)  # type: ignore[arg-type]
 
@@ -65,8 +77,10 @@ class Graph:
         settings: Settings,
         writes_paused: Callable[[], Awaitable[bool]] | None = None,
     ):
+        uri, tls = neo4j_target(settings)
         self.driver = AsyncGraphDatabase.driver(
-            settings.neo4j_uri,
+            uri,
+            **tls,
             auth=(settings.neo4j_user, settings.neo4j_password),
             connection_acquisition_timeout=5.0,
             connection_timeout=3.0,
@@ -149,8 +163,10 @@ class SyncGraph:
     rebuilds) instead of the request-sized FLOCK_NEO4J_QUERY_TIMEOUT."""
 
     def __init__(self, settings: Settings, *, long: bool = False):
+        uri, tls = neo4j_target(settings)
         self.driver = GraphDatabase.driver(
-            settings.neo4j_uri,
+            uri,
+            **tls,
             auth=(settings.neo4j_user, settings.neo4j_password),
             notifications_min_severity="OFF",
         )

@@ -58,7 +58,15 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
         now=time.time(),
     )
     await events.media_uploaded(b, media_id)
-    return row["media"]
+    return at_media_base(b.settings, row["media"])
+
+
+def at_media_base(settings, item: dict[str, Any]) -> dict[str, Any]:
+    """An image's links at FLOCK_MEDIA_BASE_URL (a CDN in front of /media) when it is set."""
+    base = settings.media_base_url.rstrip("/")
+    if not base:
+        return item
+    return {**item, "url": base + item["url"], "thumbnail_url": base + item["thumbnail_url"]}
 
 
 def inspect_image(data: bytes) -> tuple[str, int, int]:

@@ -17,6 +17,7 @@ from prometheus_client import Counter
 from redis.exceptions import RedisError
 
 from graph.backends import Backends
+from graph.media import at_media_base
 from jobs.stores import post_cache
 from jobs.stores.feeds import Entry
 
@@ -85,6 +86,8 @@ async def _hydrate(
             for i in quoted_ids
             if (post := _shown(i, q_views.get(i), q_cards, q_marks, hidden, False)) is not None
         }
+        for post in quoted.values():
+            media_urls(b.settings, post)
     cards = {i: card for i, card in cards.items() if i not in hidden}  # hidden reposters too
     page = []
     for post_id in post_ids:
@@ -93,8 +96,15 @@ async def _hydrate(
             continue
         quote_id = post.get("quote_id")
         post["quote"] = quoted.get(int(quote_id)) if quote_id and not post["deleted"] else None
-        page.append(post)
+        page.append(media_urls(b.settings, post))
     return page, cards
+
+
+def media_urls(settings, item: dict[str, Any]) -> dict[str, Any]:
+    """A post's images at FLOCK_MEDIA_BASE_URL (a CDN in front of /media) when it is set."""
+    if settings.media_base_url and item.get("media"):
+        item["media"] = [at_media_base(settings, m) for m in item["media"]]
+    return item
 
 
 def _shown(post_id, view, cards, marks, hidden, keep_deleted) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from rq import Queue, Retry
 
 from flock.logs import REQUEST_ID
 from flock.settings import Settings
+from graph.backends import redis_tls
 from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.ids import new_id
 
@@ -34,13 +35,16 @@ log = logging.getLogger("flock.jobs")
 
 
 @cache
-def sync_redis(url: str) -> redis.Redis:
-    """One blocking Redis client per URL and process (RQ is synchronous)."""
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+def sync_redis(url: str, ca_file: str = "") -> redis.Redis:
+    """One blocking Redis client per URL and process (RQ is synchronous); `rediss://` verifies
+    the server's certificate (against `ca_file` when given)."""
+    return redis.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=2, **redis_tls(url, ca_file)
+    )
 
 
 def default_queue(settings: Settings) -> Queue:
-    return Queue("default", connection=sync_redis(settings.redis_url))
+    return Queue("default", connection=sync_redis(settings.redis_url, settings.ca_file))
 
 
 def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:

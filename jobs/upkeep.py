@@ -59,7 +59,7 @@ class Upkeep:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.name: str | None = None
-        self.redis = sync_redis(settings.redis_url)
+        self.redis = sync_redis(settings.redis_url, settings.ca_file)
 
     def start(self) -> threading.Thread:
         """Run in a daemon thread, as long as the process runs."""

@@ -45,7 +45,7 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     (the RQ worker is built inside it: building one talks to Redis too), so a Redis restart
     never leaves Flock without a worker. Only SIGTERM or SIGINT stop it. Liveness, abandoned
     jobs, due retries and kept jobs are the upkeep thread's (jobs/upkeep.py)."""
-    connection = sync_redis(settings.redis_url)
+    connection = sync_redis(settings.redis_url, settings.ca_file)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
     base_name = name or f"flock-worker-{uuid.uuid4().hex[:12]}"
     keeper = upkeep.Upkeep(settings)
@@ -146,4 +146,4 @@ def ping_worker(settings: Settings, timeout: float = 30.0) -> dict:
 def live_workers(settings: Settings) -> list[str]:
     """The names of the workers alive now (their upkeep renews this every few seconds, busy or
     idle)."""
-    return upkeep.alive_worker_names(sync_redis(settings.redis_url))
+    return upkeep.alive_worker_names(sync_redis(settings.redis_url, settings.ca_file))

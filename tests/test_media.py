@@ -54,6 +54,9 @@ def test_an_image_is_uploaded_attached_served_and_thumbnailed(http, new_user, dr
         assert large.size == (1200, 800)
 
     drain_queue()
+    assert served.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    again = http.get(item["url"], headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""  # a cache's copy is still good
     thumb = http.get(item["thumbnail_url"])
     assert thumb.headers["content-type"] == "image/jpeg"
     with Image.open(io.BytesIO(thumb.content)) as small:
@@ -254,10 +257,10 @@ def s3_stack(stack, tmp_path, monkeypatch):
         "FLOCK_VAR_DIR": str(tmp_path),
         "FLOCK_PORT": str(free_port()),
         "FLOCK_REDIS_URL": stack.settings.redis_url.rsplit("/", 1)[0] + "/1",
-        "FLOCK_SECRET_KEY": "",
         "FLOCK_MEDIA_BACKEND": "s3",
         "FLOCK_S3_BUCKET": bucket,
         "FLOCK_S3_ENDPOINT_URL": endpoint,
+        "FLOCK_MEDIA_BASE_URL": CDN,
     }
     second = Stack(stack.settings.from_env({**os.environ, **env}))
     settings = second.start()
@@ -266,6 +269,9 @@ def s3_stack(stack, tmp_path, monkeypatch):
     finally:
         second.stop()
         server.stop()
+
+
+CDN = "https://cdn.example.org"
 
 
 def test_media_in_s3(s3_stack, sign_up, wait_until):
@@ -279,9 +285,13 @@ def test_media_in_s3(s3_stack, sign_up, wait_until):
         item = http.post("/api/media", files={"file": ("a.png", image_bytes())}, headers=auth)
         assert item.status_code == 201, item.text
         media_id = item.json()["id"]
+        assert item.json()["url"] == f"{CDN}/media/{media_id}"  # linked through the CDN
         posted = http.post(
             "/api/tweets", json={"text": "from S3", "media_ids": [media_id]}, headers=auth
         )
+        shown = http.get(f"/api/tweets/{posted.json()['id']}").json()["media"][0]
+        assert shown["thumbnail_url"] == f"{CDN}/media/{media_id}/thumb"
+        assert CDN in http.get("/login").headers["Content-Security-Policy"]
         queue = Queue("default", connection=redis.Redis.from_url(settings.redis_url))
         expected = {"original", "large", "thumb"}
         wait_until(lambda: queue.count == 0 and _keys(s3, bucket, media_id) == expected)

@@ -180,7 +180,7 @@ def test_metrics_count_requests_by_route_and_report_the_queue(http):
     assert 'flock_http_request_seconds_bucket{le="0.005",method="GET",route="/healthz"}' in text
     assert re.search(r'flock_jobs\{queue="default",state="failed"\} \d', text)
     assert 'flock_up{dependency="neo4j"} 1.0' in text
-    assert re.search(r'flock_workers_alive [1-9]', text)
+    assert re.search(r"flock_workers_alive [1-9]", text)
 
 
 def test_an_idle_worker_keeps_saying_it_is_alive(settings, wait_until):

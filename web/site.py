@@ -4,6 +4,7 @@ security headers and error pages in the site's style."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -18,7 +19,7 @@ from web.session import check_csrf, csrf_token, log_out_session, session_token
 log = logging.getLogger("flock.web")
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:{media}; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
     "object-src 'none'"
 )
@@ -54,9 +55,12 @@ def install_web(app: Quart) -> None:
                 log_out_session()
         await check_csrf()
 
+    media_origin = _origin(app.config["FLOCK_SETTINGS"].media_base_url)
+    policy = CONTENT_SECURITY_POLICY.format(media=f" {media_origin}" if media_origin else "")
+
     @app.after_request
     async def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
@@ -90,3 +94,9 @@ async def web_domain_error(error: DomainError):
 async def web_http_error(error: HTTPException):
     messages = {404: "This page does not exist.", 405: "That is not allowed here."}
     return await error_page(error.code or 500, messages.get(error.code, error.description or ""))
+
+
+def _origin(url: str) -> str:
+    """The scheme and host of a URL (a CDN's, for the images' Content-Security-Policy)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""

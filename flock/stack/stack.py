@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import ssl
 import sys
 import time
 import urllib.request
@@ -125,7 +126,7 @@ class Stack:
             "neo4j_uri": s.neo4j_uri,
             "redis_url": s.redis_url,
             "typesense_url": s.typesense_url,
-            "app_url": f"http://{s.host}:{s.port}" if self.with_app else None,
+            "app_url": s.app_url if self.with_app else None,
             "services": {
                 name: {"pid": p.pid, "restarts": p.restarts, "log": str(p.log_path)}
                 for name, p in self.processes.items()
@@ -231,7 +232,7 @@ def _worker_process(settings: Settings) -> ManagedProcess:
         name="worker",
         argv=_worker_argv(name),
         log_path=settings.var_dir / "logs" / "worker.log",
-        ready=lambda: _worker_registered(settings.redis_url, name),
+        ready=lambda: _worker_registered(settings, name),
         env=_child_env(settings),
         ready_timeout=60.0,
         fresh_argv=lambda: _worker_argv(_worker_name()),  # RQ names must not repeat
@@ -246,36 +247,46 @@ def _worker_argv(name: str) -> list[str]:
     return [sys.executable, "-m", "flock.cli", "worker", "--name", name]
 
 
-def _worker_registered(redis_url: str, name: str) -> bool:
+def _worker_registered(settings: Settings, name: str) -> bool:
     """The worker says it is alive (what /readyz reads) and RQ knows it."""
     import redis
     from rq import Worker
 
-    with redis.Redis.from_url(redis_url) as connection:
+    from graph.backends import redis_tls
+
+    url = settings.redis_url
+    with redis.Redis.from_url(url, **redis_tls(url, settings.ca_file)) as connection:
         alive = connection.exists(liveness_key(name))
         return bool(alive) and any(w.name == name for w in Worker.all(connection=connection))
 
 
-def _app_process(settings: Settings) -> ManagedProcess:
-    argv = [
+def hypercorn_argv(settings: Settings) -> list[str]:
+    """The app under Hypercorn: HTTPS when FLOCK_TLS_CERT and FLOCK_TLS_KEY are set."""
+    tls = ["--certfile", settings.tls_cert, "--keyfile", settings.tls_key]
+    return [
         sys.executable, "-m", "hypercorn",
         "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(settings.web_workers),
+        *(tls if settings.serves_tls else []),
         "flock.app:create_app()",
     ]  # fmt: skip
+
+
+def _app_process(settings: Settings) -> ManagedProcess:
     return ManagedProcess(
         name="app",
-        argv=argv,
+        argv=hypercorn_argv(settings),
         log_path=settings.var_dir / "logs" / "app.log",
         ready=lambda: (
             tcp_accepts(settings.host, settings.port)
-            and _http_ok(f"http://{settings.host}:{settings.port}/healthz")
+            and _http_ok(f"{settings.app_url}/healthz", settings.ca_file)
         ),
         env=_child_env(settings),
         ready_timeout=60.0,
     )
 
 
-def _http_ok(url: str) -> bool:
-    with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+def _http_ok(url: str, ca_file: str = "") -> bool:
+    context = ssl.create_default_context(cafile=ca_file or None)
+    with urllib.request.urlopen(url, timeout=2, context=context) as response:  # noqa: S310
         return response.status == 200

@@ -38,4 +38,6 @@ class WorkerContext:
 def worker_context() -> WorkerContext:
     """The process's context, made by the first task that runs in it."""
     settings = Settings.from_env()
-    return WorkerContext(settings, SyncGraph(settings), sync_redis(settings.redis_url))
+    return WorkerContext(
+        settings, SyncGraph(settings), sync_redis(settings.redis_url, settings.ca_file)
+    )
