@@ -133,3 +133,35 @@ def _wait(check, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for: {what}")
         time.sleep(0.2)
+
+
+def test_a_worker_on_its_own_machine_serves_its_metrics(settings, flock_cli):
+    """FLOCK_WORKER_METRICS_PORT: a worker with no app beside it is scraped directly."""
+    import os
+    import sys
+
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"},
+        **settings.as_env(),
+        "FLOCK_WORKER_METRICS_PORT": str(port),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flock.cli", "worker", "--name", f"alone-{time.time_ns()}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/metrics"
+
+        def canary_counted() -> bool:
+            flock_cli("worker", "ping", "--timeout", "10")  # some worker runs it: maybe this one
+            try:
+                text = httpx.get(url, timeout=5).text
+            except httpx.HTTPError:
+                return False
+            return 'job="jobs.tasks.canary.echo",outcome="done"' in text
+
+        _wait(canary_counted, 120, "the worker's own metrics count a job it ran")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
