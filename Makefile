@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls
+.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls nginx
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP) chromium prometheus redis-tls
+test: $(STAMP) chromium prometheus redis-tls nginx
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -51,6 +51,14 @@ redis-tls:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null || { \
 	    echo "Could not install redis-server: run 'sudo apt-get install redis-server' and try again"; exit 1; }; }
+
+# `flock run --web-processes N` (and its test) puts Debian's nginx in front of the apps.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the scale-out tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null || { \
+	    echo "Could not install nginx: run 'sudo apt-get install nginx-light' and try again"; exit 1; }; }
 
 $(STAMP): pyproject.toml | check-tools
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

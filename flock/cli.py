@@ -45,12 +45,21 @@ def cli() -> None:
 
 
 @cli.command()
-def run() -> None:
-    """Start Neo4j, Redis, Typesense, a worker and the app on 127.0.0.1; Ctrl-C stops all."""
+@click.option(
+    "--web-processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="App processes; more than one are put behind nginx on FLOCK_PORT.",
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes.")  # fmt: skip
+def run(web_processes: int, workers: int) -> None:
+    """Start Neo4j, Redis, Typesense, workers and the app on 127.0.0.1; Ctrl-C stops all."""
     from flock.stack.stack import Stack
 
     settings = _settings()
-    stack = Stack(settings)
+    stack = Stack(settings, web_processes=web_processes, workers=workers)
     # Install both explicitly: a shell may have started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)

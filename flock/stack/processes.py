@@ -31,6 +31,7 @@ class ManagedProcess:
     cwd: Path | None = None
     ready_timeout: float = 120.0
     fresh_argv: Callable[[], list[str]] | None = None  # a new command line for each restart
+    port: int | None = None  # where it listens, when that is worth knowing (app processes)
     process: subprocess.Popen | None = field(default=None, init=False)
     restarts: int = field(default=0, init=False)
     restarts_in_a_row: int = field(default=0, init=False)

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import ssl
+import string
 import sys
 import time
 import urllib.request
@@ -19,10 +20,17 @@ from pathlib import Path
 
 from flock.settings import REPO_ROOT, STACK_FILE, Settings
 from flock.stack import neo4j as embedded_neo4j
-from flock.stack.processes import ManagedProcess, StackError, port_is_free, tcp_accepts
+from flock.stack.processes import (
+    ManagedProcess,
+    StackError,
+    free_port,
+    port_is_free,
+    tcp_accepts,
+)
 from jobs.upkeep import liveness_key
 
 log = logging.getLogger("flock.stack")
+NGINX_TEMPLATE = REPO_ROOT / "deploy" / "nginx" / "flock.conf.template"
 
 
 @dataclass
@@ -33,6 +41,8 @@ class Stack:
     cache_dir: Path = REPO_ROOT / "var" / "cache"
     with_worker: bool = True
     with_app: bool = True
+    web_processes: int = 1  # more than one: each on its own port, nginx on FLOCK_PORT in front
+    workers: int = 1
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
 
     def start(self) -> Settings:
@@ -56,7 +66,8 @@ class Stack:
                     var / "neo4j", lib, port, settings.neo4j_heap, settings.neo4j_pagecache
                 )
             )
-            settings = settings.replace(neo4j_uri=f"bolt://127.0.0.1:{port}")
+            # The routing scheme, as for a cluster: reads and writes go where the server says.
+            settings = settings.replace(neo4j_uri=f"neo4j://127.0.0.1:{port}")
         if not settings.redis_url:
             port = self._claim("redis", settings.redis_port)
             self._launch(_redis_process(var / "redis", port))
@@ -75,17 +86,36 @@ class Stack:
         )
         _fresh_metrics_dir(settings)
         if self.with_worker:
-            worker = _worker_process(settings)
-            self._launch(worker)
-            worker.wait_ready()
+            workers = [_worker_process(settings, _nth("worker", n)) for n in range(self.workers)]
+            for worker in workers:
+                self._launch(worker)
+            for worker in workers:
+                worker.wait_ready()
         if self.with_app:
             self._claim("app", settings.port)
-            app = _app_process(settings)
-            self._launch(app)
-            app.wait_ready()
+            self._start_apps(settings)
         self.settings = settings
         self.record()
         return settings
+
+    def _start_apps(self, settings: Settings) -> None:
+        """One app process on FLOCK_PORT; or several on ports of their own, behind nginx."""
+        if self.web_processes == 1:
+            apps = [_app_process(settings, "app")]
+        else:
+            behind = settings.replace(trusted_proxies="127.0.0.1")  # nginx says who the client is
+            apps = [
+                _app_process(behind.replace(port=free_port()), _nth("app", n))
+                for n in range(self.web_processes)
+            ]
+        for app in apps:
+            self._launch(app)
+        for app in apps:
+            app.wait_ready()
+        if self.web_processes > 1:
+            balancer = _nginx_process(settings, [app.port for app in apps])
+            self._launch(balancer)
+            balancer.wait_ready()
 
     def stop(self) -> None:
         """Stop what this stack started, newest first, and forget the record of it."""
@@ -226,12 +256,17 @@ def _fresh_metrics_dir(settings: Settings) -> None:
     _metrics_dir(settings).mkdir(parents=True)
 
 
-def _worker_process(settings: Settings) -> ManagedProcess:
+def _nth(kind: str, n: int) -> str:
+    """The first is plain `app` or `worker` (the name logs and tests know), then `app-2`..."""
+    return kind if n == 0 else f"{kind}-{n + 1}"
+
+
+def _worker_process(settings: Settings, label: str = "worker") -> ManagedProcess:
     name = _worker_name()
     return ManagedProcess(
-        name="worker",
+        name=label,
         argv=_worker_argv(name),
-        log_path=settings.var_dir / "logs" / "worker.log",
+        log_path=settings.var_dir / "logs" / f"{label}.log",
         ready=lambda: _worker_registered(settings, name),
         env=_child_env(settings),
         ready_timeout=60.0,
@@ -272,17 +307,64 @@ def hypercorn_argv(settings: Settings) -> list[str]:
     ]  # fmt: skip
 
 
-def _app_process(settings: Settings) -> ManagedProcess:
+def _app_process(settings: Settings, label: str = "app") -> ManagedProcess:
     return ManagedProcess(
-        name="app",
+        name=label,
         argv=hypercorn_argv(settings),
-        log_path=settings.var_dir / "logs" / "app.log",
+        log_path=settings.var_dir / "logs" / f"{label}.log",
         ready=lambda: (
             tcp_accepts(settings.host, settings.port)
             and _http_ok(f"{settings.app_url}/healthz", settings.ca_file)
         ),
         env=_child_env(settings),
         ready_timeout=60.0,
+        port=settings.port,
+    )
+
+
+def _nginx_process(settings: Settings, app_ports: list[int]) -> ManagedProcess:
+    """Debian's nginx on FLOCK_PORT, balancing over the app processes
+    (deploy/nginx/flock.conf.template, wrapped into a whole configuration of its own)."""
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if binary is None:
+        raise StackError(
+            "--web-processes above 1 puts nginx in front: install it "
+            "(Debian/Ubuntu: sudo apt-get install nginx-light)"
+        )
+    home = settings.var_dir / "nginx"
+    for folder in ("temp", "logs"):
+        (home / folder).mkdir(parents=True, exist_ok=True)
+    site = string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(
+        FLOCK_LISTEN=f"{settings.host}:{settings.port}",
+        FLOCK_UPSTREAMS=" ".join(
+            f"server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in app_ports
+        ),
+    )
+    conf = home / "nginx.conf"
+    conf.write_text(
+        f"""# Generated by `flock run` at every start.
+daemon off;
+worker_processes 1;
+pid {home / "nginx.pid"};
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {home / "temp"}/body;
+    proxy_temp_path {home / "temp"}/proxy;
+    fastcgi_temp_path {home / "temp"}/fastcgi;
+    uwsgi_temp_path {home / "temp"}/uwsgi;
+    scgi_temp_path {home / "temp"}/scgi;
+{site}
+}}
+"""
+    )
+    return ManagedProcess(
+        name="nginx",
+        argv=[binary, "-c", str(conf), "-p", str(home), "-e", "stderr"],
+        log_path=home / "logs" / "nginx.log",
+        ready=lambda: _http_ok(f"http://{settings.host}:{settings.port}/healthz"),
+        ready_timeout=30.0,
     )
 
 
