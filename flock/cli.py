@@ -52,14 +52,30 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="App processes; more than one are put behind nginx on FLOCK_PORT.",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes.")  # fmt: skip
-def run(web_processes: int, workers: int) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
+@click.option(
+    "--typesense-nodes",
+    default=1,
+    show_default=True,
+    type=click.Choice(["1", "3", "5"]),
+    help="Typesense nodes; 3 or 5 form a Raft cluster.",
+)
+@click.option("--redis-sentinel", is_flag=True,
+              help="A Redis replica and three Sentinels (failover).")  # fmt: skip
+def run(web_processes: int, workers: int, typesense_nodes: str, redis_sentinel: bool) -> None:
     """Start Neo4j, Redis, Typesense, workers and the app on 127.0.0.1; Ctrl-C stops all."""
     from flock.stack.stack import Stack
 
     settings = _settings()
-    stack = Stack(settings, web_processes=web_processes, workers=workers)
+    stack = Stack(
+        settings,
+        web_processes=web_processes,
+        workers=workers,
+        typesense_nodes=int(typesense_nodes),
+        redis_sentinel=redis_sentinel,
+    )
     # Install both explicitly: a shell may have started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)

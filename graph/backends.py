@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+import redis
 import redis.asyncio as aioredis
+import redis.asyncio.sentinel
+import redis.sentinel
 import typesense
 from quart import current_app
 
@@ -31,12 +34,7 @@ class Backends:
 
     @classmethod
     def connect(cls, settings: Settings) -> Backends:
-        r = aioredis.Redis.from_url(
-            settings.redis_url,
-            socket_timeout=2,
-            socket_connect_timeout=1,
-            **redis_tls(settings.redis_url, settings.ca_file),
-        )
+        r = async_redis(settings, socket_timeout=2, socket_connect_timeout=1)
         return cls(
             settings=settings,
             graph=Graph(settings, writes_paused=lambda: pause.writes_paused(r)),
@@ -57,16 +55,21 @@ def typesense_client(settings: Settings) -> typesense.Client:
     return typesense.Client(typesense_config(settings))
 
 
+def typesense_urls(settings: Settings) -> list[str]:
+    """FLOCK_TYPESENSE_URL: one node, or every node of a cluster, comma-separated."""
+    return [url.strip().rstrip("/") for url in settings.typesense_url.split(",") if url.strip()]
+
+
 def typesense_config(settings: Settings) -> dict:
-    url = urlsplit(settings.typesense_url)
+    """Every node of the cluster: the client spreads requests and skips a node that fails."""
+    nodes = []
+    for given in typesense_urls(settings):
+        url = urlsplit(given)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        nodes.append({"host": url.hostname, "port": port, "protocol": url.scheme})
     return {
-        "nodes": [
-            {
-                "host": url.hostname,
-                "port": url.port or (443 if url.scheme == "https" else 80),
-                "protocol": url.scheme,
-            }
-        ],
+        "nodes": nodes,
+        "healthcheck_interval_seconds": 5,
         "api_key": settings.typesense_api_key,
         **({"verify": settings.ca_file} if settings.ca_file else {}),
         "connection_timeout_seconds": 2,
@@ -77,6 +80,44 @@ def typesense_config(settings: Settings) -> dict:
 
 def _verify(settings: Settings) -> ssl.SSLContext | bool:
     return ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
+
+
+SENTINEL = "redis+sentinel://"
+
+
+def sentinel_parts(url: str) -> tuple[list[tuple[str, int]], str, int] | None:
+    """`redis+sentinel://h1:p1,h2:p2,h3:p3/<master name>/<db>`: the Sentinels to ask where the
+    master is (None for a plain redis:// or rediss:// URL)."""
+    if not url.startswith(SENTINEL):
+        return None
+    hosts, _, rest = url[len(SENTINEL) :].partition("/")
+    master, _, db = rest.partition("/")
+    sentinels = [(h.rsplit(":", 1)[0], int(h.rsplit(":", 1)[1])) for h in hosts.split(",") if h]
+    return sentinels, master or "flock", int(db or 0)
+
+
+def sync_redis_client(url: str, ca_file: str = "", **options) -> redis.Redis:
+    """A blocking client: through Sentinel when the URL says so (it finds the master again
+    after a failover), else straight to the URL."""
+    parts = sentinel_parts(url)
+    if parts is None:
+        return redis.Redis.from_url(url, **options, **redis_tls(url, ca_file))
+    sentinels, master, db = parts
+    timeouts = {k: v for k, v in options.items() if k.startswith("socket")}
+    finder = redis.sentinel.Sentinel(sentinels, sentinel_kwargs=timeouts, **timeouts)
+    return finder.master_for(master, db=db, **options)
+
+
+def async_redis(settings: Settings, **options) -> aioredis.Redis:
+    """The app's client, the same way."""
+    url = settings.redis_url
+    parts = sentinel_parts(url)
+    if parts is None:
+        return aioredis.Redis.from_url(url, **options, **redis_tls(url, settings.ca_file))
+    sentinels, master, db = parts
+    timeouts = {k: v for k, v in options.items() if k.startswith("socket")}
+    finder = aioredis.sentinel.Sentinel(sentinels, sentinel_kwargs=timeouts, **timeouts)
+    return finder.master_for(master, db=db, **options)
 
 
 def redis_tls(url: str, ca_file: str) -> dict:

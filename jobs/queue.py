@@ -23,13 +23,14 @@ from rq import Queue, Retry
 
 from flock.logs import REQUEST_ID
 from flock.settings import Settings
-from graph.backends import redis_tls
+from graph.backends import sentinel_parts, sync_redis_client
 from graph.db import GRAPH_ERRORS, SyncGraph
 from graph.ids import new_id
 
 QUEUE_NAMES = ("default",)
 DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 RELAY_BATCH = 500
+REPLICA_WAIT_MS = 500
 
 log = logging.getLogger("flock.jobs")
 
@@ -38,9 +39,7 @@ log = logging.getLogger("flock.jobs")
 def sync_redis(url: str, ca_file: str = "") -> redis.Redis:
     """One blocking Redis client per URL and process (RQ is synchronous); `rediss://` verifies
     the server's certificate (against `ca_file` when given)."""
-    return redis.Redis.from_url(
-        url, socket_timeout=5, socket_connect_timeout=2, **redis_tls(url, ca_file)
-    )
+    return sync_redis_client(url, ca_file, socket_timeout=5, socket_connect_timeout=2)
 
 
 def default_queue(settings: Settings) -> Queue:
@@ -50,9 +49,12 @@ def default_queue(settings: Settings) -> Queue:
 def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RETRY) -> None:
     """Queue a job with retries; with Redis down, keep it in the graph for the relay."""
     try:
-        default_queue(settings).enqueue(
-            job, *args, retry=retry, result_ttl=0, meta={"request_id": REQUEST_ID.get()}
-        )
+        queue = default_queue(settings)
+        queue.enqueue(job, *args, retry=retry, result_ttl=0, meta={"request_id": REQUEST_ID.get()})
+        if sentinel_parts(settings.redis_url):
+            # With replicas, wait (a little) for one to hold the job too: a failover right
+            # after must not lose the after-effects of a write the user was told about.
+            queue.connection.wait(1, REPLICA_WAIT_MS)
     except redis.RedisError as error:
         log.warning(
             "enqueue_failed",

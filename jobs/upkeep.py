@@ -113,7 +113,8 @@ class Upkeep:
                 job_id, _ = parse_composite_key(entry.decode())
                 try:
                     job = Job.fetch(job_id, connection=self.redis)
-                except NoSuchJobError:
+                except NoSuchJobError:  # an entry with no job (a failover can leave one)
+                    self.redis.zrem(registry.key, entry)
                     continue
                 if not job.worker_name or job.worker_name in alive:
                     continue

@@ -7,6 +7,7 @@ import logging
 import os
 import time
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import redis
@@ -14,14 +15,17 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, s
 from prometheus_client.multiprocess import MultiProcessCollector
 from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
+from rq.job import Job
 
 from flock.logs import REQUEST_ID
 from flock.settings import Settings
+from graph.backends import sentinel_parts
 from jobs import upkeep
-from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
+from jobs.queue import QUEUE_NAMES, REPLICA_WAIT_MS, default_queue, sync_redis
 from jobs.tasks import canary
 
 log = logging.getLogger("flock.worker")
+REPLICATED = ContextVar("replicated", default=False)  # Redis has replicas to wait for
 
 JOBS = Counter("flock_jobs_total", "Jobs run by workers", ["queue", "job", "outcome"])
 JOB_SECONDS = Histogram(
@@ -46,6 +50,7 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     never leaves Flock without a worker. Only SIGTERM or SIGINT stop it. Liveness, abandoned
     jobs, due retries and kept jobs are the upkeep thread's (jobs/upkeep.py)."""
     connection = sync_redis(settings.redis_url, settings.ca_file)
+    REPLICATED.set(sentinel_parts(settings.redis_url) is not None)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
     base_name = name or f"flock-worker-{uuid.uuid4().hex[:12]}"
     keeper = upkeep.Upkeep(settings)
@@ -57,7 +62,11 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
         keeper.name = f"{base_name}-{attempt}" if attempt else base_name
         try:
             worker = StoppableWorker(
-                queues, connection=connection, name=keeper.name, maintenance_interval=30
+                queues,
+                connection=connection,
+                name=keeper.name,
+                maintenance_interval=30,
+                job_class=ReplicatedJob,
             )
             worker.work(with_scheduler=False, logging_level=settings.log_level)
         except (redis.RedisError, StopRequested, ValueError) as error:
@@ -66,6 +75,18 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
         if StoppableWorker.stop_asked or not _pause(1.0):
             return
         log.warning("worker_loop_restarting", extra={"attempt": attempt + 1})
+
+
+class ReplicatedJob(Job):
+    """A job whose Redis writes (feeds, caches) are on a replica before it counts as done,
+    when Redis has replicas (Sentinel): a failover right after it cannot take them back. If the
+    master dies first, the wait fails, and the job is retried on the new master."""
+
+    def _execute(self):
+        result = super()._execute()
+        if REPLICATED.get():
+            self.connection.wait(1, REPLICA_WAIT_MS)
+        return result
 
 
 class StoppableWorker(SimpleWorker):

