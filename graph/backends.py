@@ -21,6 +21,7 @@ from quart import current_app
 
 from flock.settings import Settings
 from graph import pause
+from graph.causal import SharedBookmarks
 from graph.db import Graph
 
 
@@ -37,7 +38,9 @@ class Backends:
         r = async_redis(settings, socket_timeout=2, socket_connect_timeout=1)
         return cls(
             settings=settings,
-            graph=Graph(settings, writes_paused=lambda: pause.writes_paused(r)),
+            graph=Graph(
+                settings, writes_paused=lambda: pause.writes_paused(r), bookmarks=SharedBookmarks(r)
+            ),
             redis=r,
             typesense=typesense.AsyncClient(typesense_config(settings)),
             http=httpx.AsyncClient(timeout=2.0, verify=_verify(settings)),

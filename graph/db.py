@@ -14,6 +14,7 @@ from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 
 from cypher import statement
 from flock.settings import Settings
+from graph.causal import SharedBookmarks
 from graph.errors import Unavailable
 
 WRITES_PAUSED_RETRY_AFTER = 5  # seconds; a backup's pause lasts about that long
@@ -48,6 +49,7 @@ _UNAVAILABLE = (
     neo4j.exceptions.TransientError,
 )
 _TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
+_BAD_BOOKMARK = "Neo.ClientError.Transaction.InvalidBookmark"
 
 
 def neo4j_target(settings: Settings) -> tuple[str, dict[str, Any]]:
@@ -76,6 +78,7 @@ class Graph:
         self,
         settings: Settings,
         writes_paused: Callable[[], Awaitable[bool]] | None = None,
+        bookmarks: SharedBookmarks | None = None,
     ):
         uri, tls = neo4j_target(settings)
         self.driver = AsyncGraphDatabase.driver(
@@ -90,6 +93,7 @@ class Graph:
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
         self.writes_paused = writes_paused
+        self.bookmarks = bookmarks
 
     async def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run a named statement in a READ transaction (retried on transient errors)."""
@@ -120,7 +124,9 @@ class Graph:
             return params
 
         try:
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.bookmarks
+            ) as session:
                 return await session.execute_write(work)
         except _UNAVAILABLE as error:
             raise GraphUnavailable(f"{then}: {error}") from error
@@ -135,15 +141,22 @@ class Graph:
 
     async def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
         try:
-            records, _, _ = await self.driver.execute_query(
-                _query(name, self.timeout), params, routing_=routing, database_=self.database
-            )
+            return await self._execute(name, params, routing)
         except _UNAVAILABLE as error:
             raise GraphUnavailable(f"{name}: {error}") from error
         except neo4j.exceptions.ClientError as error:
             if error.code and error.code.startswith(_TIMED_OUT):
                 raise GraphUnavailable(f"{name}: timed out") from error
+            if error.code and error.code.startswith(_BAD_BOOKMARK) and self.bookmarks:
+                await self.bookmarks.forget()  # from another database: start afresh
+                return await self._execute(name, params, routing)
             raise
+
+    async def _execute(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
+        extra = {"bookmark_manager_": self.bookmarks} if self.bookmarks else {}
+        records, _, _ = await self.driver.execute_query(
+            _query(name, self.timeout), params, routing_=routing, database_=self.database, **extra
+        )
         return [record.data() for record in records]
 
     async def ping(self) -> None:

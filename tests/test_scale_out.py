@@ -109,6 +109,12 @@ def test_two_apps_behind_nginx_and_two_workers_serve_one_site(scaled, sign_up, w
             return [p["id"] for p in items] == [posted.json()["id"]]
 
         wait_until(reader_sees_it)
+    # Every process starts its queries from the newest bookmark any process saw (in Redis):
+    # on a Neo4j cluster, the reader's next read waits for the author's write to arrive.
+    record = json.loads((var_dir / STACK_FILE).read_text())
+    from jobs.queue import sync_redis
+
+    assert sync_redis(record["redis_url"]).get("neo4j-bookmarks")
 
 
 class MixedLoad:

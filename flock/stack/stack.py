@@ -47,6 +47,7 @@ class Stack:
     with_worker: bool = True
     with_app: bool = True
     web_processes: int = 1  # more than one: each on its own port, nginx on FLOCK_PORT in front
+    balancer: bool = False  # nginx in front even of a single app process (benchmarks)
     typesense_nodes: int = 1  # more than one: a Raft cluster
     redis_sentinel: bool = False  # a replica and three Sentinels beside the Redis master
     workers: int = 1
@@ -144,7 +145,8 @@ class Stack:
 
     def _start_apps(self, settings: Settings) -> None:
         """One app process on FLOCK_PORT; or several on ports of their own, behind nginx."""
-        if self.web_processes == 1:
+        behind_nginx = self.web_processes > 1 or self.balancer
+        if not behind_nginx:
             apps = [_app_process(settings, "app")]
         else:
             behind = settings.replace(trusted_proxies="127.0.0.1")  # nginx says who the client is
@@ -156,7 +158,7 @@ class Stack:
             self._launch(app)
         for app in apps:
             app.wait_ready()
-        if self.web_processes > 1:
+        if behind_nginx:
             balancer = _nginx_process(settings, [app.port for app in apps])
             self._launch(balancer)
             balancer.wait_ready()

@@ -1,0 +1,147 @@
+"""Warm home-timeline throughput with 1, 2 and 4 app processes behind nginx, against the same
+Neo4j, Redis, Typesense and worker, loaded by `wrk` (Debian's; a native load generator whose
+own CPU per request is reported beside the numbers).
+
+    .venv/bin/python bench/scaling_bench.py [--processes 1 2 4] [--seconds 15] [--connections 32]
+
+Each app process is one Hypercorn process; with more than one, `flock run`'s nginx balances
+them (deploy/nginx/flock.conf.template). Every user's feed is built and read once first, so
+every measured read is warm. Nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from throwaway import DATASET, throwaway_stack
+
+from api.tokens import issue_access_token
+from flock.stack.processes import free_port
+from flock.stack.stack import Stack
+from graph.db import SyncGraph
+from graph.seed import read_edges, seed_social_graph
+from jobs.queue import sync_redis
+from jobs.tasks.context import WorkerContext
+from jobs.tasks.feeds import rebuild_feeds
+
+WRK_SCRIPT = """
+local tokens = {}
+for line in io.lines(os.getenv("FLOCK_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
+math.randomseed(os.time())
+request = function()
+  local token = tokens[math.random(#tokens)]
+  return wrk.format("GET", "/api/timeline?limit=20", {["Authorization"] = "Bearer " .. token})
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, default=DATASET)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is needed: sudo apt-get install wrk")
+    services = throwaway_stack(with_app=False)
+    print("starting Neo4j, Redis, Typesense and a worker...", flush=True)
+    settings = services.start()
+    os.environ.update(settings.as_env())
+    work = Path(tempfile.mkdtemp(prefix="flock-scaling-"))
+    try:
+        tokens = seed(settings, args.dataset, work)
+        results = []
+        for n in args.processes:
+            apps = Stack(
+                settings.replace(port=free_port(), var_dir=work / f"apps-{n}"),
+                with_worker=False,
+                web_processes=n,
+                balancer=True,  # nginx in front of one process too: the same path for every n
+            )
+            print(f"{n} app process(es)...", flush=True)
+            running = apps.start()
+            try:
+                base = f"http://127.0.0.1:{running.port}"
+                warm_every_feed(base, tokens)
+                results.append((n, *load(wrk, base, work, args)))
+            finally:
+                apps.stop()
+        report(results, args)
+    finally:
+        services.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def seed(settings, dataset: Path, work: Path) -> list[str]:
+    print(f"seeding {dataset.name}...", flush=True)
+    with SyncGraph(settings, long=True) as graph:
+        ids = seed_social_graph(graph, read_edges(dataset), 5, "bench-password-1")
+        context = WorkerContext(settings, graph, sync_redis(settings.redis_url))
+        rebuild_feeds(context, None, lambda _: None)
+    long_lived = settings.replace(access_token_ttl=3600)
+    tokens = [issue_access_token(long_lived, u) for u in ids.values()]
+    (work / "tokens").write_text("\n".join(tokens) + "\n")
+    (work / "timeline.lua").write_text(WRK_SCRIPT)
+    return tokens
+
+
+def warm_every_feed(base: str, tokens: list[str]) -> None:
+    """Every user reads once: feeds and the post cache are warm, the users active."""
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for token in random.Random(1).sample(tokens, len(tokens)):
+            http.get("/api/timeline?limit=20", headers={"Authorization": f"Bearer {token}"})
+
+
+def load(wrk: str, base: str, work: Path, args) -> tuple[float, float, str, str]:
+    """wrk for --seconds: requests per second, wrk's CPU milliseconds per request, p50, p99."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ran = subprocess.run(
+        [
+            wrk, "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
+            "-s", str(work / "timeline.lua"), base,
+        ],
+        env={**os.environ, "FLOCK_BENCH_TOKENS": str(work / "tokens")},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = ran.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        print(f"  {errors.group(1)} non-2xx answers", flush=True)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    p50 = re.search(r"50%\s+(\S+)", out).group(1)
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    return rate, cpu * 1000 / max(total, 1), p50, p99
+
+
+def report(results, args) -> None:
+    base_rate = results[0][1]
+    print()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; wrk -t1 -c{args.connections} -d{args.seconds}s, "
+        f"{time.strftime('%Y-%m-%d')}"
+    )
+    print("| app processes | req/s | ÷ 1 process | p50 | p99 | wrk CPU ms/request |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, rate, cpu, p50, p99 in results:
+        print(f"| {n} | {rate:.0f} | {rate / base_rate:.2f} | {p50} | {p99} | {cpu:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
