@@ -11,66 +11,33 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+from conftest import flock_run, stack_env
 from neo4j import GraphDatabase
 from test_timelines import cold_pages, hot_pages
 
 from flock.settings import STACK_FILE
-from flock.stack.processes import free_port
 
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory, wait_until):
-    var_dir = tmp_path_factory.mktemp("scaled")
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")},
-        "FLOCK_VAR_DIR": str(var_dir),
-        "FLOCK_PORT": str(port),
-        **{
-            f"FLOCK_{name}": str(free_port())
-            for name in (
-                "NEO4J_BOLT_PORT",
-                "REDIS_PORT",
-                "TYPESENSE_PORT",
-                "TYPESENSE_PEERING_PORT",
-            )
-        },
-    }
-    log = open(var_dir / "flock-run.log", "wb")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "flock.cli", "run", "--web-processes", "2", "--workers", "2",
-            "--typesense-nodes", "3", "--redis-sentinel",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        try:
-            return httpx.get(f"{base}/readyz", timeout=5).status_code == 200
-        except httpx.HTTPError:
-            return process.poll() is not None
-
-    try:
-        wait_until(ready, timeout=300)
-        assert process.poll() is None, (var_dir / "flock-run.log").read_text()
-        yield base, var_dir
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
+    env = stack_env(tmp_path_factory.mktemp("scaled"))
+    options = (
+        "--web-processes",
+        "2",
+        "--workers",
+        "2",
+        "--typesense-nodes",
+        "3",
+        "--redis-sentinel",
+    )
+    with flock_run(env, *options, wait_until=wait_until):
+        yield f"http://127.0.0.1:{env['FLOCK_PORT']}", Path(env["FLOCK_VAR_DIR"])
 
 
 def services(var_dir) -> dict:

@@ -11,15 +11,16 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 import redis
+from conftest import flock_run, stack_env
 from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from flock.settings import STACK_FILE, Settings
-from flock.stack.processes import free_port
 from graph.db import SyncGraph
 from jobs.stores.feeds import SENTINEL, feed_key
 
@@ -64,33 +65,9 @@ class RunningStack:
 @pytest.fixture(scope="module")
 def running(tmp_path_factory, wait_until):
     """`flock run` in its own var directory on free ports, as `make run` starts it."""
-    var_dir = tmp_path_factory.mktemp("supervised")
-    port = free_port()
-    env = {
-        **clean_env(var_dir),
-        "FLOCK_PORT": str(port),
-        "FLOCK_NEO4J_BOLT_PORT": str(free_port()),
-        "FLOCK_REDIS_PORT": str(free_port()),
-        "FLOCK_TYPESENSE_PORT": str(free_port()),
-        "FLOCK_TYPESENSE_PEERING_PORT": str(free_port()),
-    }
-    log = open(var_dir / "flock-run.log", "wb")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flock.cli", "run"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    stack = RunningStack(var_dir, process, port)
-    try:
-        wait_until(lambda: stack.ready() or process.poll() is not None, timeout=300)
-        assert process.poll() is None, (var_dir / "flock-run.log").read_text()
-        yield stack
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
+    env = stack_env(tmp_path_factory.mktemp("supervised"))
+    with flock_run(env, wait_until=wait_until) as process:
+        yield RunningStack(Path(env["FLOCK_VAR_DIR"]), process, int(env["FLOCK_PORT"]))
 
 
 def test_readme_commands_find_the_running_stack(running, tmp_path):
