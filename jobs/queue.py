@@ -51,10 +51,10 @@ def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RET
     try:
         queue = default_queue(settings)
         queue.enqueue(job, *args, retry=retry, result_ttl=0, meta={"request_id": REQUEST_ID.get()})
-        if sentinel_parts(settings.redis_url):
-            # With replicas, wait (a little) for one to hold the job too: a failover right
-            # after must not lose the after-effects of a write the user was told about.
-            queue.connection.wait(1, REPLICA_WAIT_MS)
+        if sentinel_parts(settings.redis_url) and queue.connection.wait(1, REPLICA_WAIT_MS) < 1:
+            # No replica holds the job yet, and a failover now would lose it: keep it in the
+            # graph too (it may then run twice; jobs are idempotent).
+            raise redis.RedisError("no replica acknowledged the job")
     except redis.RedisError as error:
         log.warning(
             "enqueue_failed",

@@ -21,11 +21,12 @@ from flock.logs import REQUEST_ID
 from flock.settings import Settings
 from graph.backends import sentinel_parts
 from jobs import upkeep
-from jobs.queue import QUEUE_NAMES, REPLICA_WAIT_MS, default_queue, sync_redis
+from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
 from jobs.tasks import canary
 
 log = logging.getLogger("flock.worker")
 REPLICATED = ContextVar("replicated", default=False)  # Redis has replicas to wait for
+JOB_REPLICA_WAIT_MS = 5000  # a worker can wait; a loaded machine's replica can lag
 
 JOBS = Counter("flock_jobs_total", "Jobs run by workers", ["queue", "job", "outcome"])
 JOB_SECONDS = Histogram(
@@ -84,9 +85,13 @@ class ReplicatedJob(Job):
 
     def _execute(self):
         result = super()._execute()
-        if REPLICATED.get():
-            self.connection.wait(1, REPLICA_WAIT_MS)
+        if REPLICATED.get() and self.connection.wait(1, JOB_REPLICA_WAIT_MS) < 1:
+            raise ReplicaBehind("no replica holds this job's writes yet: run it again later")
         return result
+
+
+class ReplicaBehind(RuntimeError):
+    """The job's writes are on the master only; a failover now would lose them: retry."""
 
 
 class StoppableWorker(SimpleWorker):

@@ -163,7 +163,7 @@ def test_killing_an_app_a_worker_a_search_node_and_the_redis_master_loses_nothin
 
 def _kill_and_wait_for_its_return(var_dir, victim: str, wait_until) -> None:
     before = services(var_dir)[victim]["restarts"]
-    os.kill(services(var_dir)[victim]["pid"], signal.SIGKILL)
+    os.killpg(services(var_dir)[victim]["pid"], signal.SIGKILL)  # it and its children
     wait_until(lambda: services(var_dir)[victim]["restarts"] > before, timeout=120)
 
 

@@ -94,7 +94,11 @@ class ManagedProcess:
         return now - self.died_at >= wait
 
     def restart(self) -> None:
-        """Start it again (with a fresh command line where one is made per start)."""
+        """Start it again (with a fresh command line where one is made per start). What is left
+        of the dead one's process group goes first: a Hypercorn worker whose parent was killed
+        would keep the port, and the new process could never bind it."""
+        if self.process is not None:
+            _signal_group(self.process.pid, signal.SIGKILL)
         self.restarts += 1
         self.restarts_in_a_row = self.restarts_in_a_row + 1
         if self.fresh_argv is not None:
