@@ -53,9 +53,14 @@ class Backends:
         await self.typesense.api_call.aclose()
 
 
+JOB_TYPESENSE_TIMEOUT = 10  # seconds: a job can wait for a loaded node, a page cannot
+
+
 def typesense_client(settings: Settings) -> typesense.Client:
     """A blocking client, for jobs and command-line tools."""
-    return typesense.Client(typesense_config(settings))
+    return typesense.Client(
+        {**typesense_config(settings), "connection_timeout_seconds": JOB_TYPESENSE_TIMEOUT}
+    )
 
 
 def typesense_urls(settings: Settings) -> list[str]:
@@ -64,7 +69,8 @@ def typesense_urls(settings: Settings) -> list[str]:
 
 
 def typesense_config(settings: Settings) -> dict:
-    """Every node of the cluster: the client spreads requests and skips a node that fails."""
+    """Every node of the cluster: the client spreads requests and skips a node that fails.
+    Requests made for a page give up after 2 s (search degrades to a 503)."""
     nodes = []
     for given in typesense_urls(settings):
         url = urlsplit(given)
