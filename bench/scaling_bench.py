@@ -15,15 +15,13 @@ import argparse
 import os
 import platform
 import random
-import re
-import resource
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from load import Load, wrk_path
 from throwaway import DATASET, throwaway_stack
 
 from api.tokens import issue_access_token
@@ -35,15 +33,7 @@ from jobs.queue import sync_redis
 from jobs.tasks.context import WorkerContext
 from jobs.tasks.feeds import rebuild_feeds
 
-WRK_SCRIPT = """
-local tokens = {}
-for line in io.lines(os.getenv("FLOCK_BENCH_TOKENS")) do tokens[#tokens + 1] = line end
-math.randomseed(os.time())
-request = function()
-  local token = tokens[math.random(#tokens)]
-  return wrk.format("GET", "/api/timeline?limit=20", {["Authorization"] = "Bearer " .. token})
-end
-"""
+HOME = (1, "GET", "/api/timeline?limit=20")
 
 
 def main() -> None:
@@ -53,16 +43,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise SystemExit("wrk is needed: sudo apt-get install wrk")
+    wrk_path()  # before anything starts
     services = throwaway_stack(with_app=False)
     print("starting Neo4j, Redis, Typesense and a worker...", flush=True)
     settings = services.start()
     os.environ.update(settings.as_env())
     work = Path(tempfile.mkdtemp(prefix="flock-scaling-"))
     try:
-        tokens = seed(settings, args.dataset, work)
+        tokens = seed(settings, args.dataset)
+        load = Load(work, tokens)
         results = []
         for n in args.processes:
             apps = Stack(
@@ -76,7 +65,9 @@ def main() -> None:
             try:
                 base = f"http://127.0.0.1:{running.port}"
                 warm_every_feed(base, tokens)
-                results.append((n, *load(wrk, base, work, args)))
+                pids = [p.pid for name, p in apps.processes.items() if name.startswith("app")]
+                result = load.run(base, [HOME], args.connections, args.seconds, pids)
+                results.append((n, result))
             finally:
                 apps.stop()
         report(results, args)
@@ -85,7 +76,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def seed(settings, dataset: Path, work: Path) -> list[str]:
+def seed(settings, dataset: Path) -> list[str]:
     print(f"seeding {dataset.name}...", flush=True)
     with SyncGraph(settings, long=True) as graph:
         ids = seed_social_graph(graph, read_edges(dataset), 5, "bench-password-1")
@@ -93,8 +84,6 @@ def seed(settings, dataset: Path, work: Path) -> list[str]:
         rebuild_feeds(context, None, lambda _: None)
     long_lived = settings.replace(access_token_ttl=3600)
     tokens = [issue_access_token(long_lived, u) for u in ids.values()]
-    (work / "tokens").write_text("\n".join(tokens) + "\n")
-    (work / "timeline.lua").write_text(WRK_SCRIPT)
     return tokens
 
 
@@ -105,42 +94,24 @@ def warm_every_feed(base: str, tokens: list[str]) -> None:
             http.get("/api/timeline?limit=20", headers={"Authorization": f"Bearer {token}"})
 
 
-def load(wrk: str, base: str, work: Path, args) -> tuple[float, float, str, str]:
-    """wrk for --seconds: requests per second, wrk's CPU milliseconds per request, p50, p99."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    ran = subprocess.run(
-        [
-            wrk, "-t1", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
-            "-s", str(work / "timeline.lua"), base,
-        ],
-        env={**os.environ, "FLOCK_BENCH_TOKENS": str(work / "tokens")},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = ran.stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        print(f"  {errors.group(1)} non-2xx answers", flush=True)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
-    return rate, cpu * 1000 / max(total, 1), p50, p99
-
-
 def report(results, args) -> None:
-    base_rate = results[0][1]
+    base_rate = results[0][1].rps
     print()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; wrk -t1 -c{args.connections} -d{args.seconds}s, "
         f"{time.strftime('%Y-%m-%d')}"
     )
-    print("| app processes | req/s | ÷ 1 process | p50 | p99 | wrk CPU ms/request |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n, rate, cpu, p50, p99 in results:
-        print(f"| {n} | {rate:.0f} | {rate / base_rate:.2f} | {p50} | {p99} | {cpu:.3f} |")
+    print(
+        "| app processes | req/s | ÷ 1 process | p50 | p99 | app CPU ms/request "
+        "| wrk CPU ms/request |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, r in results:
+        print(
+            f"| {n} | {r.rps:.0f} | {r.rps / base_rate:.2f} | {r.p50_ms:.1f}ms | "
+            f"{r.p99_ms:.1f}ms | {r.server_cpu_ms:.2f} | {r.wrk_cpu_ms:.3f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from pathlib import Path
 
+import orjson
 from quart import Quart, Request, g, request
+from quart.json.provider import DefaultJSONProvider
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -38,7 +41,7 @@ from graph.db import GraphUnavailable, SyncGraph
 from graph.errors import DomainError, Unavailable
 from graph.ids import MAX_ID
 from graph.requests import client_address
-from graph.schema import apply_schema
+from graph.schema import apply_schema, warm_up_queries
 from jobs.stores import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
 
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     app = Quart(
         "flock", template_folder=str(WEB_DIR / "templates"), static_folder=str(WEB_DIR / "static")
     )
+    app.json = FastJSON(app)
     app.url_map.converters["int"] = IdConverter  # every <int:...> in a URL is a 64-bit id
     app.request_class = _request_class(settings)
     app.config.update(
@@ -106,6 +110,8 @@ def create_app(settings: Settings | None = None) -> Quart:
         log.info("schema_applied", extra={"created_count": created})
         await asyncio.to_thread(search_index.ensure_collections_quietly, settings)
         app.extensions["flock"] = Backends.connect(settings)
+        # Plans for every named query, made while the first pages are already served.
+        threading.Thread(target=_warm_up, args=(settings,), daemon=True).start()
 
     @app.after_serving
     async def disconnect() -> None:
@@ -224,6 +230,27 @@ def _request_class(settings: Settings) -> type[Request]:
     return FlockRequest
 
 
+class FastJSON(DefaultJSONProvider):
+    """Responses serialised by orjson (several times faster than `json` on a page of posts);
+    what it refuses (an int past 64 bits, say) goes through `json` as before. Request bodies
+    are still read by `json` (api/json_bodies.py checks them first)."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        if kwargs:  # an explicit choice (indent, say): the standard library honours it
+            return super().dumps(obj, **kwargs)
+        return self._bytes(obj).decode()
+
+    def response(self, *args, **kwargs):
+        body = self._bytes(self._prepare_response_obj(args, kwargs))
+        return self._app.response_class(body + b"\n", mimetype=self.mimetype)
+
+    def _bytes(self, obj) -> bytes:
+        try:
+            return orjson.dumps(obj, default=self.default, option=orjson.OPT_NON_STR_KEYS)
+        except (TypeError, orjson.JSONEncodeError):
+            return super().dumps(obj, separators=(",", ":")).encode()
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` segments are 64-bit ids: a number past 2^63 - 1 (more than Neo4j holds)
     becomes -1, which names nothing, so every route answers it as an unknown post: 404."""
@@ -239,6 +266,14 @@ def _migrate(settings: Settings) -> int:
         return apply_schema(graph)
     finally:
         graph.close()
+
+
+def _warm_up(settings: Settings) -> None:
+    try:
+        with SyncGraph(settings, long=True) as graph:
+            warm_up_queries(graph)
+    except Exception as error:  # noqa: BLE001 - Neo4j away: the queries are planned on first use
+        log.warning("query_warm_up_failed", extra={"error": repr(error)})
 
 
 def _multipart_limit(settings: Settings) -> int:

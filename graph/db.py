@@ -214,6 +214,15 @@ class SyncGraph:
             if chunk:
                 yield chunk
 
+    def batches(self, name: str, batch: int, **params: Any) -> Iterator[list]:
+        """Run a read statement that returns its ids as lists of at most `$batch` (one row a
+        list: the driver's work is per row) and yield each list."""
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            for record in session.run(_query(name, self.timeout), {**params, "batch": batch}):
+                yield record[0]
+
     def write_after(
         self,
         first: str,
@@ -254,6 +263,16 @@ class SyncGraph:
             _query(name, self.timeout), params, database_=self.database
         )
         return summary.counters
+
+    def run_discarded(self, name: str) -> None:
+        """Run the statement with the example parameters of its header (`:params {...}`) in a
+        transaction that is rolled back: Neo4j plans it and keeps the plan, nothing changes."""
+        header = statement(name).split(":params", 1)[1].split("*/", 1)[0].strip()
+        with self.driver.session(database=self.database) as session:
+            params = session.run(f"RETURN {header} AS params").single()["params"]
+            with session.begin_transaction(timeout=self.timeout) as tx:
+                tx.run(statement(name), params).consume()
+                tx.rollback()
 
     def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
         records, _, _ = self.driver.execute_query(

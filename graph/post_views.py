@@ -31,14 +31,18 @@ POST_CACHE = Counter(
 
 
 async def hydrate_entries(
-    b: Backends, viewer_id: int | None, entries: list[Entry]
+    b: Backends,
+    viewer_id: int | None,
+    entries: list[Entry],
+    read_ahead: post_cache.CachedPage | None = None,
 ) -> list[dict[str, Any]]:
     """Timeline entries as shown: each its post, with `entry_id` (its place, for cursors) and
     `reposted_by` (the reposter's card, or None); entries whose post or reposter is gone are left
-    out."""
+    out. `read_ahead`: what the warm home page already read from Redis (used where it covers the
+    posts; the rest is read as usual)."""
     reposters = {e.reposter_id for e in entries if e.reposter_id is not None}
     post_ids = list(dict.fromkeys(e.post_id for e in entries))
-    posts, cards = await _hydrate(b, viewer_id, post_ids, False, reposters)
+    posts, cards = await _hydrate(b, viewer_id, post_ids, False, reposters, read_ahead)
     by_id = {int(post["id"]): post for post in posts}
     shown = []
     for entry in entries:
@@ -69,18 +73,19 @@ async def _hydrate(
     post_ids: list[int],
     keep_deleted: bool,
     more_cards: set[int],
+    read_ahead: post_cache.CachedPage | None = None,
 ) -> tuple[list[dict[str, Any]], dict[int, dict]]:
     """The posts, and the cards of their authors and of `more_cards` (reposters)."""
     if not post_ids:
         return [], {}
-    views, cards, marks, hidden = await _views(b, viewer_id, post_ids, more_cards)
+    views, cards, marks, hidden = await _views(b, viewer_id, post_ids, more_cards, read_ahead)
     quoted_ids = [
         int(v["quote_id"]) for v in views.values() if v.get("quote_id") and not v["deleted"]
     ]
     quoted = {}
     if quoted_ids := [i for i in dict.fromkeys(quoted_ids)]:
         # (an embedded quote shows no marks of the viewer's: nothing of theirs is looked up)
-        q_views, q_cards, q_marks, _ = await _views(b, None, quoted_ids, set())
+        q_views, q_cards, q_marks, _ = await _views(b, None, quoted_ids, set(), read_ahead)
         quoted = {
             i: post
             for i in quoted_ids
@@ -132,29 +137,38 @@ def _shown(post_id, view, cards, marks, hidden, keep_deleted) -> dict[str, Any] 
 
 
 async def _views(
-    b: Backends, viewer_id: int | None, post_ids: list[int], more_cards: set[int]
+    b: Backends,
+    viewer_id: int | None,
+    post_ids: list[int],
+    more_cards: set[int],
+    read_ahead: post_cache.CachedPage | None = None,
 ) -> tuple[dict[int, dict], dict[int, dict], dict[str, set[int]], set[int]]:
     """Views of these posts, cards of their authors (and `more_cards`), the viewer's marks and
-    the accounts hidden from them: from the Redis copy, what is missing from the graph (and
-    copied for the next reader)."""
-    try:
-        cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
-    except RedisError as error:
-        log.warning("post_cache_unavailable", extra={"error": repr(error)})
-        cached = None
-    views = cached.views if cached else {}
+    the accounts hidden from them: from the Redis copy (read ahead, or now), what is missing
+    from the graph (and copied for the next reader)."""
+    if read_ahead is not None and read_ahead.covers(post_ids, viewer_id):
+        cached = read_ahead
+    else:
+        read_ahead = None
+        try:
+            cached = await post_cache.read_page(b.redis, post_ids, viewer_id)
+        except RedisError as error:
+            log.warning("post_cache_unavailable", extra={"error": repr(error)})
+            cached = None
+    views = {i: cached.views[i] for i in post_ids if i in cached.views} if cached else {}
     _count_lookups("view", len(views), len(post_ids))
     author_ids = {v["author_id"] for v in views.values()} | more_cards
-    cards = await _author_cards(b, author_ids, cached is not None)
+    cards = await _author_cards(b, author_ids, cached is not None, read_ahead)
     missing = [i for i in post_ids if i not in views]
     if missing:
+        gens = await _gens(post_cache.view_gens(b.redis, missing)) if cached else None
         rows = await b.graph.read("queries/posts_views", ids=missing)
         fetched = {row["id"]: {**row["view"], "author_id": row["author_id"]} for row in rows}
         views.update(fetched)
         cards.update({row["author_id"]: row["author"] for row in rows if row["author"]})
         live = {i: view for i, view in fetched.items() if not view["deleted"]}
-        if cached and live:
-            await _quietly(post_cache.fill_views(b.redis, live, cached.view_gens))
+        if gens is not None and live:
+            await _quietly(post_cache.fill_views(b.redis, live, gens))
     marks = await _marks_among(b, viewer_id, post_ids, cached)
     return views, cards, marks, await _hidden(b, viewer_id, cached)
 
@@ -179,23 +193,32 @@ def id_page(ids: list[int], limit: int) -> tuple[list[int], int | None]:
     return ids[:limit], (ids[limit - 1] if len(ids) > limit else None)
 
 
-async def _author_cards(b: Backends, author_ids: set[int], use_cache: bool) -> dict[int, dict]:
+async def _author_cards(
+    b: Backends,
+    author_ids: set[int],
+    use_cache: bool,
+    read_ahead: post_cache.CachedPage | None = None,
+) -> dict[int, dict]:
     if not author_ids:
         return {}
     wanted = sorted(author_ids)
-    cards, gens = {}, {}
-    if use_cache:
+    cards, looked_up = {}, set()
+    if read_ahead is not None:
+        cards = {i: read_ahead.cards[i] for i in wanted if i in read_ahead.cards}
+        looked_up = read_ahead.cards_read
+    if use_cache and (unread := [i for i in wanted if i not in looked_up]):
         try:
-            cards, gens = await post_cache.read_cards(b.redis, wanted)
+            cards.update(await post_cache.read_cards(b.redis, unread))
         except RedisError:
             use_cache = False
     missing = [i for i in wanted if i not in cards]
     _count_lookups("card", len(wanted) - len(missing), len(wanted))
     if missing:
+        gens = await _gens(post_cache.card_gens(b.redis, missing)) if use_cache else None
         rows = await b.graph.read("queries/user_cards", ids=missing)
         fetched = {row["id"]: row["card"] for row in rows}
         cards.update(fetched)
-        if use_cache:
+        if gens is not None:
             await _quietly(post_cache.fill_cards(b.redis, fetched, gens))
     return cards
 
@@ -235,6 +258,15 @@ async def _marks_among(
 def _count_lookups(entry: str, hits: int, total: int) -> None:
     POST_CACHE.labels(entry, "hit").inc(hits)
     POST_CACHE.labels(entry, "miss").inc(total - hits)
+
+
+async def _gens(read) -> dict | None:
+    """Generations read before the graph is asked; None (do not copy) when Redis fails."""
+    try:
+        return await read
+    except RedisError as error:
+        log.warning("post_cache_unavailable", extra={"error": repr(error)})
+        return None
 
 
 async def _quietly(fill) -> None:

@@ -24,6 +24,7 @@ from graph.posts import MAX_ID
 from jobs import events
 from jobs.stores import feeds
 from jobs.stores.feeds import Entry
+from jobs.stores.home_page import WarmPage, read_warm_page
 
 log = logging.getLogger("flock.timelines")
 
@@ -41,12 +42,20 @@ async def home_timeline(
     """A page of the viewer's home timeline, newest first; and the next max_id, if any."""
     max_id = MAX_ID if max_id is None else max_id
     since_id = since_id or 0
-    await mark_active(b, viewer_id)
     try:
-        hot = await _hot_page(b, viewer_id, max_id, since_id, limit)
+        warm = await read_warm_page(
+            b.redis, b.settings, viewer_id, max_id, since_id, limit + OVERFETCH, SEEN_EVERY
+        )
     except RedisError as error:
         log.warning("timeline_cache_unavailable", extra={"user": viewer_id, "error": repr(error)})
-        hot = None
+        warm = None
+    stale = warm is not None and warm.first_seen and await _note_activity(b, viewer_id)
+    hot = None
+    if warm is not None and not stale:
+        try:
+            hot = await _hot_page(b, viewer_id, warm, max_id, since_id, limit)
+        except RedisError as error:
+            log.warning("timeline_cache_unavailable", extra={"error": repr(error)})
     if hot is not None:
         TIMELINE_READS.labels("hot").inc()
         return hot
@@ -76,22 +85,20 @@ async def cold_home_timeline(
     return await hydrate_entries(b, viewer_id, entries[:limit]), next_max_id
 
 
-async def mark_active(b: Backends, user_id: int) -> None:
-    """Fan-out serves users seen lately; record it at most every few minutes."""
+async def _note_activity(b: Backends, user_id: int) -> bool:
+    """Fan-out serves users seen lately: the page set the Redis seen mark (it lives a few
+    minutes), so the graph records the visit. True when the user comes back after so long that
+    fan-out skipped them: whatever feed is left is stale, and is rebuilt."""
     try:
-        first = await b.redis.set(f"seen:{user_id}", 1, nx=True, ex=SEEN_EVERY)
-    except RedisError:
-        return
-    if first:
-        try:
-            previous = await mark_seen(b, user_id)
-        except GraphUnavailable:  # writes paused or Neo4j away: the page is served regardless
-            await _forget_seen(b, user_id)
-            return
-        inactive_since = time.time() - b.settings.active_days * 86400
-        if previous is not None and previous < inactive_since:
-            # Fan-out skipped them while away: whatever feed is left is stale.
-            await events.user_returned(b, user_id)
+        previous = await mark_seen(b, user_id)
+    except GraphUnavailable:  # writes paused or Neo4j away: the page is served regardless
+        await _forget_seen(b, user_id)
+        return False
+    inactive_since = time.time() - b.settings.active_days * 86400
+    if previous is not None and previous < inactive_since:
+        await events.user_returned(b, user_id)
+        return True
+    return False
 
 
 async def _forget_seen(b: Backends, user_id: int) -> None:
@@ -102,9 +109,10 @@ async def _forget_seen(b: Backends, user_id: int) -> None:
         pass
 
 
-async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, limit: int):
-    s = b.settings
-    feed = await feeds.read_feed(b.redis, s, viewer_id, max_id, since_id, limit + OVERFETCH)
+async def _hot_page(
+    b: Backends, viewer_id: int, warm: WarmPage, max_id: int, since_id: int, limit: int
+):
+    feed = warm.feed
     if feed is None:
         await events.feed_missing(b, viewer_id)
         return None
@@ -115,7 +123,7 @@ async def _hot_page(b: Backends, viewer_id: int, max_id: int, since_id: int, lim
     if len(entries) < limit + OVERFETCH and feed.full:
         return None  # older than the capped feed holds: only Cypher knows
     candidates = entries[: limit + OVERFETCH]
-    posts = await hydrate_entries(b, viewer_id, candidates)
+    posts = await hydrate_entries(b, viewer_id, candidates, warm.cached)
     page = posts[:limit]
     more = len(posts) > limit or len(entries) > len(candidates)
     return page, (int(page[-1]["entry_id"]) if more and page else None)

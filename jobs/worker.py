@@ -14,18 +14,20 @@ import redis
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.multiprocess import MultiProcessCollector
 from rq import Queue, SimpleWorker
+from rq.defaults import DEFAULT_WORKER_TTL
 from rq.exceptions import StopRequested
 from rq.job import Job
 
 from flock.logs import REQUEST_ID
 from flock.settings import Settings
-from graph.backends import sentinel_parts
+from graph.backends import sentinel_parts, sync_redis_client
 from jobs import upkeep
 from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
 from jobs.tasks import canary
 
 log = logging.getLogger("flock.worker")
 REPLICATED = ContextVar("replicated", default=False)  # Redis has replicas to wait for
+RQ_SOCKET_TIMEOUT = DEFAULT_WORKER_TTL  # seconds; RQ's blocking dequeue lasts its TTL - 15
 JOB_REPLICA_WAIT_MS = 5000  # a worker can wait; a loaded machine's replica can lag
 
 JOBS = Counter("flock_jobs_total", "Jobs run by workers", ["queue", "job", "outcome"])
@@ -50,7 +52,14 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     (the RQ worker is built inside it: building one talks to Redis too), so a Redis restart
     never leaves Flock without a worker. Only SIGTERM or SIGINT stop it. Liveness, abandoned
     jobs, due retries and kept jobs are the upkeep thread's (jobs/upkeep.py)."""
-    connection = sync_redis(settings.redis_url, settings.ca_file)
+    # RQ blocks on BLPOP for up to DEQUEUE_SECONDS; a connection whose socket timeout is
+    # shorter fails there whenever the queue is idle, and RQ then backs off for up to a minute
+    # before it listens again (RQ raises the timeout only for connections made after the
+    # worker is built, so every connection of this client is made with it).
+    connection = sync_redis_client(
+        settings.redis_url, settings.ca_file, socket_timeout=RQ_SOCKET_TIMEOUT,
+        socket_connect_timeout=2,
+    )  # fmt: skip
     REPLICATED.set(sentinel_parts(settings.redis_url) is not None)
     queues = [Queue(queue, connection=connection) for queue in QUEUE_NAMES]
     base_name = name or f"flock-worker-{uuid.uuid4().hex[:12]}"

@@ -61,6 +61,7 @@ def stack(tmp_path_factory):
         yield stack
         _check_audit_trail(stack.settings)
         _check_logs_hold_no_secrets(stack)
+        _check_worker_kept_listening(stack)
     finally:
         stack.stop()
 
@@ -80,6 +81,14 @@ def _check_logs_hold_no_secrets(stack: Stack) -> None:
         text = path.read_text(errors="replace")
         leaked = [secret for secret in SECRETS_USED if secret in text]
         assert not leaked, f"{path.name} holds {len(leaked)} password(s) or token(s)"
+
+
+def _check_worker_kept_listening(stack: Stack) -> None:
+    """This stack's Redis is never stopped (tests that stop one use `isolated_stack`), so its
+    worker must never have lost it: an idle worker whose blocking dequeue outlived its socket
+    timeout took that for a lost Redis and backed off for up to a minute, jobs waiting."""
+    text = stack.processes["worker"].log_path.read_text(errors="replace")
+    assert "could not connect to Redis" not in text, "the worker lost its Redis while idle"
 
 
 @pytest.fixture(scope="session")

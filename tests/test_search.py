@@ -16,10 +16,8 @@ def word(prefix: str = "") -> str:
     return prefix + "".join(random.choices(string.ascii_lowercase, k=9))  # noqa: S311
 
 
-def eventually(check, timeout: float = 90.0, interval: float = 0.2):
-    """Call `check` until it returns something truthy; the index is updated by the worker (on
-    a loaded machine an index task can time out against Typesense and wait for its retries:
-    1, 2, 5, 10 and 30 s)."""
+def eventually(check, timeout: float = 60.0, interval: float = 0.2):
+    """Call `check` until it returns something truthy; the index is updated by the worker."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()

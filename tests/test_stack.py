@@ -231,3 +231,29 @@ def test_log_ins_do_not_stall_other_requests(base_url, new_user, settings):
     assert set(codes) <= {401, 429}
     assert len(latencies) >= 5
     assert statistics.quantiles(latencies, n=10)[-1] < 0.5, sorted(latencies)[-5:]
+
+
+def test_every_named_query_is_planned_when_the_app_starts(settings, wait_until):
+    """Each statement of cypher/queries runs once with the example parameters of its header,
+    rolled back, so its first user does not wait for the planner; a header that does not fit
+    its statement shows up here."""
+    import json
+
+    from cypher import names
+
+    log = settings.var_dir / "logs" / "app.log"
+
+    def lines() -> list[dict]:
+        rows = []
+        for line in log.read_text(errors="replace").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                continue  # Hypercorn's own lines
+        return rows
+
+    wait_until(lambda: any(r.get("message") == "queries_warmed_up" for r in lines()), timeout=120)
+    failed = [r for r in lines() if r.get("message") == "query_warm_up_failed"]
+    assert failed == []
+    done = next(r for r in lines() if r.get("message") == "queries_warmed_up")
+    assert done["count"] == len(names("queries"))

@@ -177,7 +177,9 @@ def hub(running, tmp_path_factory):
     with SyncGraph(Settings.from_env(env).with_running_stack()) as graph:
         found = graph.read("queries/user_id_by_username", username="username_0", viewer_id=None)
         hub_id = found[0]["id"]
-        fans = [row["id"] for row in graph.read("queries/follower_ids", author_id=hub_id)]
+        fans = [
+            i for ids in graph.batches("queries/follower_ids", 1000, author_id=hub_id) for i in ids
+        ]
     with rds.pipeline(transaction=False) as pipe:
         for fan in fans:
             pipe.zadd(feed_key(fan), {SENTINEL: 0})  # materialised (empty) feeds get fan-out

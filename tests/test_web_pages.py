@@ -171,3 +171,25 @@ def test_missing_pages_are_404_in_the_site_style(visitor):
         response = ada.get(path)
         assert response.status_code == 404, path
         assert "Back to Flock" in response.text
+
+
+def test_static_files_are_versioned_cached_for_a_year_and_gzipped(http):
+    page = http.get("/login")
+    assert page.headers["Content-Encoding"] == "gzip"  # httpx asked for it, and unpacked it
+    assert "Accept-Encoding" in page.headers["Vary"]
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
+    assert any(url.startswith("/static/vendor/htmx") for url in urls), urls
+    for url in urls:
+        assert re.search(r"\?v=[0-9a-f]{12}$", url), url
+        versioned = http.get(url)
+        assert versioned.status_code == 200
+        assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        plain = http.get(url.split("?")[0], headers={"Accept-Encoding": "identity"})
+        assert "Content-Encoding" not in plain.headers
+        assert "immutable" not in plain.headers["Cache-Control"]  # revalidated
+        assert versioned.content == plain.content  # the same bytes once unpacked
+        if len(plain.content) > 1024 and not url.split("?")[0].endswith(".svg"):
+            assert versioned.headers["Content-Encoding"] == "gzip"
+            assert int(versioned.headers["Content-Length"]) < len(plain.content) / 2
+    raw = http.get("/login", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in raw.headers and "<form" in raw.text

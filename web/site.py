@@ -14,6 +14,7 @@ from graph.backends import backends
 from graph.errors import DomainError
 from graph.posts import may_delete_post
 from web import auth, me, pages, posts, search, social, text
+from web.delivery import install_delivery
 from web.session import check_csrf, csrf_token, log_out_session, session_token
 
 log = logging.getLogger("flock.web")
@@ -35,6 +36,7 @@ def install_web(app: Quart) -> None:
         me.blueprint,
     ):
         app.register_blueprint(blueprint)
+    install_delivery(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["post_url"] = post_url
     app.jinja_env.globals["may_delete"] = may_delete_post  # the domain's one rule

@@ -382,6 +382,7 @@ def hypercorn_argv(settings: Settings) -> list[str]:
         sys.executable, "-m", "hypercorn",
         "--bind", f"{settings.host}:{settings.port}",
         "--workers", str(settings.web_workers),
+        "--worker-class", "uvloop",  # the event loop in libuv: less CPU a request than asyncio's
         *(tls if settings.serves_tls else []),
         "flock.app:create_app()",
     ]  # fmt: skip

@@ -158,25 +158,21 @@ class FeedSlice:
     big_authors: set[int] | None  # None: the set is missing and must be rebuilt
 
 
-async def read_feed(
-    r: aioredis.Redis, settings: Settings, user_id: int, max_id: int, since_id: int, count: int
-) -> FeedSlice | None:
-    """Ids between since_id and max_id (exclusive), newest first; None when there is no feed.
+def feed_slice(
+    members: list[bytes],
+    size: int,
+    big: list[bytes] | set[bytes],
+    settings: Settings,
+    max_id: int,
+    since_id: int,
+    count: int,
+) -> FeedSlice:
+    """Ids between since_id and max_id (exclusive), newest first, from what Redis returned: the
+    members read, the feed's size and the big-authors set (jobs/stores/home_page.py reads them).
 
     Scores are doubles, exact only up to 2^53, and ids are about 2^58: ids a few dozen apart
-    share a score. So the range is read with inclusive bounds and a little more than asked,
-    then cut exactly by the ids themselves (the members)."""
-    async with r.pipeline(transaction=False) as pipe:
-        pipe.zrevrangebyscore(
-            feed_key(user_id), max_id, since_id, start=0, num=count + SAME_SCORE_SLACK
-        )
-        pipe.zcard(feed_key(user_id))
-        pipe.expire(feed_key(user_id), feed_ttl(settings))
-        pipe.expire(reposts_key(user_id), feed_ttl(settings))
-        pipe.smembers(BIG_AUTHORS)
-        members, size, _, _, big = await pipe.execute()
-    if size == 0:
-        return None
+    share a score. So the range is read with inclusive bounds and SAME_SCORE_SLACK more members
+    than asked, then cut exactly here by the ids themselves (the members)."""
     entries = sorted(
         (Entry.parse(m) for m in members if m != SENTINEL.encode()),
         key=lambda e: e.id,

@@ -25,6 +25,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+import orjson
 import redis
 from redis import asyncio as aioredis
 
@@ -67,22 +68,34 @@ class CachedPage:
     """What Redis holds for a page of posts; whatever is missing comes from the graph."""
 
     views: dict[int, dict] = field(default_factory=dict)
-    view_gens: dict[int, bytes | None] = field(default_factory=dict)
     marks: dict[str, set[int]] | None = None  # "liked" etc. -> post ids; None: not cached
     marks_gen: bytes | None = None
     hidden: set[int] | None = None  # accounts blocked either way; None: not cached
     hidden_gen: bytes | None = None
+    # Read ahead for a whole home page (jobs/stores/home_page.py): which posts' views and
+    # marks, and which users' cards, were looked up (found or not). None: only those asked.
+    views_read: set[int] | None = None
+    marks_read: set[int] | None = None
+    cards: dict[int, dict] = field(default_factory=dict)
+    cards_read: set[int] = field(default_factory=set)
+
+    def covers(self, post_ids: list[int], viewer_id: int | None) -> bool:
+        """Whether this read-ahead looked up everything a page of these posts needs."""
+        wanted = set(post_ids)
+        if self.views_read is None or not wanted <= self.views_read:
+            return False
+        return viewer_id is None or (self.marks_read is not None and wanted <= self.marks_read)
 
 
 # ----------------------------------------------------------------------------- reading (app)
 
 
 async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | None) -> CachedPage:
-    """Views, their generations and the viewer's marks on these posts: one round trip."""
+    """Views and the viewer's marks on these posts: one round trip. (The generations of views
+    are read only for those missing, by `view_gens`, before the graph is asked.)"""
     keys = [view_key(i) for i in post_ids]
     async with r.pipeline(transaction=False) as pipe:
         pipe.mget(keys)
-        pipe.mget([gen_key(k) for k in keys])
         if viewer_id is not None:
             members = [f"{m}{i}" for m in MARKS for i in post_ids]
             pipe.smismember(marks_key(viewer_id), [*members, PRESENT])
@@ -92,33 +105,51 @@ async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | Non
             pipe.get(gen_key(hidden_key(viewer_id)))
         replies = await pipe.execute()
     page = CachedPage(
-        views={i: json.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
-        view_gens=dict(zip(post_ids, replies[1], strict=True)),
+        views={i: orjson.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
     )
     if viewer_id is not None:
-        flags, floor, page.marks_gen = replies[2], replies[3], replies[4]
-        hidden, page.hidden_gen = replies[5], replies[6]
-        if PRESENT.encode() in hidden:
-            page.hidden = {int(m) for m in hidden if m != PRESENT.encode()}
-        covered = floor is not None and int(floor) <= min(post_ids, default=0)
-        if flags[-1] and covered:
-            n = len(post_ids)
-            page.marks = {}
-            for k, name in enumerate(MARKS.values()):
-                marked = zip(post_ids, flags[k * n : (k + 1) * n], strict=True)
-                page.marks[name] = {i for i, flag in marked if flag}
+        flags, floor, page.marks_gen = replies[1], replies[2], replies[3]
+        hidden, page.hidden_gen = replies[4], replies[5]
+        page.hidden = hidden_from(hidden)
+        page.marks = marks_from(post_ids, flags, floor)
     return page
 
 
-async def read_cards(r: aioredis.Redis, user_ids: list[int]) -> tuple[dict, dict]:
-    """Cached author cards and the generations of all asked for: (cards, gens)."""
-    keys = [card_key(i) for i in user_ids]
-    async with r.pipeline(transaction=False) as pipe:
-        pipe.mget(keys)
-        pipe.mget([gen_key(k) for k in keys])
-        values, gens = await pipe.execute()
-    cards = {i: json.loads(v) for i, v in zip(user_ids, values, strict=True) if v}
-    return cards, dict(zip(user_ids, gens, strict=True))
+def hidden_from(members) -> set[int] | None:
+    """The cached hidden accounts from the set's members; None when it is not cached."""
+    if PRESENT.encode() not in members:
+        return None
+    return {int(m) for m in members if m != PRESENT.encode()}
+
+
+def marks_from(post_ids: list[int], flags: list[int], floor: bytes | None):
+    """The viewer's marks on these posts from SMISMEMBER of every `<mark><id>` (in MARKS
+    order, then PRESENT) and the set's floor; None when the set does not cover them."""
+    covered = floor is not None and int(floor) <= min(post_ids, default=0)
+    if not (flags[-1] and covered):
+        return None
+    n = len(post_ids)
+    marks = {}
+    for k, name in enumerate(MARKS.values()):
+        marked = zip(post_ids, flags[k * n : (k + 1) * n], strict=True)
+        marks[name] = {i for i, flag in marked if flag}
+    return marks
+
+
+async def read_cards(r: aioredis.Redis, user_ids: list[int]) -> dict[int, dict]:
+    """The cached author cards among these."""
+    values = await r.mget([card_key(i) for i in user_ids])
+    return {i: orjson.loads(v) for i, v in zip(user_ids, values, strict=True) if v}
+
+
+async def view_gens(r: aioredis.Redis, post_ids: list[int]) -> dict[int, bytes | None]:
+    """The generations of these posts' views, read before the graph is asked for them."""
+    return dict(zip(post_ids, await r.mget([gen_key(view_key(i)) for i in post_ids]), strict=True))
+
+
+async def card_gens(r: aioredis.Redis, user_ids: list[int]) -> dict[int, bytes | None]:
+    """The generations of these users' cards, read before the graph is asked for them."""
+    return dict(zip(user_ids, await r.mget([gen_key(card_key(i)) for i in user_ids]), strict=True))
 
 
 # Store each value only if its generation is still the one read before the graph was asked.

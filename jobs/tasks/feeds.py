@@ -43,7 +43,7 @@ def fan_out_post(post_id: int) -> int:
     if feeds.is_big_author(r, author_id):
         return pushed
     update = {"id": str(post_id), "post_id": str(post_id), "reposted_by": None}
-    batches = ctx.graph.stream(
+    batches = ctx.graph.batches(
         "queries/fanout_recipients",
         batch=FANOUT_BATCH,
         author_id=author_id,
@@ -75,7 +75,7 @@ def fan_out_repost(repost_id: int) -> int:
         return 0
     pushed = 0
     update = {"id": str(repost_id), "post_id": str(entry.post_id), "reposted_by": str(reposter_id)}
-    for user_ids in ctx.graph.stream(
+    for user_ids in ctx.graph.batches(
         "queries/fanout_repost_recipients",
         batch=FANOUT_BATCH,
         reposter_id=reposter_id,
@@ -95,7 +95,7 @@ def withdraw_repost(repost_id: int, post_id: int, reposter_id: int) -> None:
     ctx = worker_context()
     entry = Entry(repost_id, post_id, reposter_id)
     _withdraw(ctx, entry, [reposter_id])
-    for batch in ctx.graph.stream(
+    for batch in ctx.graph.batches(
         "queries/follower_ids", batch=FANOUT_BATCH, author_id=reposter_id
     ):
         _withdraw(ctx, entry, batch)
@@ -119,7 +119,7 @@ def remove_post(post_id: int, author_id: int) -> None:
     feeds.remove(ctx.redis, [post_id], [author_id])
     deleted = {"id": str(post_id)}
     live.publish_now(ctx.redis, [author_id], "delete", deleted)
-    for batch in ctx.graph.stream("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
+    for batch in ctx.graph.batches("queries/follower_ids", batch=FANOUT_BATCH, author_id=author_id):
         feeds.remove(ctx.redis, [post_id], batch)
         live.publish_now(ctx.redis, batch, "delete", deleted)
 
