@@ -172,6 +172,35 @@ class PostPage(BaseModel):
     next_max_id: str | None = None
 
 
+def _fields(model: type[BaseModel]) -> list[tuple[str, bool, object]]:
+    return [
+        (name, field.is_required(), field.get_default(call_default_factory=True))
+        for name, field in model.model_fields.items()
+    ]
+
+
+_POST_FIELDS = _fields(Post)
+_QUOTED_FIELDS = _fields(QuotedPost)
+
+
+def shaped_posts(posts: list[dict]) -> list[dict]:
+    """Posts exactly as `Post` documents them (its fields, their defaults, nothing else),
+    without a pydantic model per post: for the pages that must be fast (home and user
+    timelines), whose posts Flock built itself (graph/post_views.py). The OpenAPI fuzz test
+    checks these responses against the schema like every other."""
+    return [_shaped(post, _POST_FIELDS) for post in posts]
+
+
+def _shaped(post: dict, fields: list[tuple[str, bool, object]]) -> dict:
+    shaped = {
+        name: post[name] if required else post.get(name, default)
+        for name, required, default in fields
+    }
+    if shaped.get("quote") is not None:
+        shaped["quote"] = _shaped(shaped["quote"], _QUOTED_FIELDS)
+    return shaped
+
+
 class Thread(BaseModel):
     ancestors: list[Post]
     post: Post

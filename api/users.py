@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from quart import Blueprint, g
-from quart_schema import validate_querystring, validate_request, validate_response
+from quart_schema import (
+    document_response,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
 
 from api import tokens
 from api.bearer import token_optional, token_required
@@ -25,6 +30,7 @@ from api.schemas import (
     ProfilePatch,
     PublicUser,
     UserPage,
+    shaped_posts,
 )
 from graph import accounts, blocks, follows, posts
 from graph.backends import backends
@@ -171,7 +177,7 @@ async def following(username: str, query_args: PageQuery):
 @blueprint.get("/<username>/tweets")
 @token_optional
 @validate_querystring(IdPageQuery)
-@validate_response(PostPage)
+@document_response(PostPage)  # shaped by hand (api/schemas.shaped_posts)
 async def user_tweets(username: str, query_args: IdPageQuery):
     """Their tweets, newest first; continue with `max_id` or `cursor`."""
     return await _post_list(username, posts.TWEET, query_args)
@@ -180,7 +186,7 @@ async def user_tweets(username: str, query_args: IdPageQuery):
 @blueprint.get("/<username>/replies")
 @token_optional
 @validate_querystring(IdPageQuery)
-@validate_response(PostPage)
+@document_response(PostPage)  # shaped by hand (api/schemas.shaped_posts)
 async def user_replies(username: str, query_args: IdPageQuery):
     """Their replies, newest first; continue with `max_id` or `cursor`."""
     return await _post_list(username, posts.REPLY, query_args)
@@ -190,7 +196,7 @@ async def _post_list(username: str, kind: str, query_args: IdPageQuery) -> dict:
     items, next_max = await posts.user_posts(
         backends(), username, kind, g.user_id, max_id_of(query_args), query_args.limit
     )
-    return id_paged(items, next_max)
+    return id_paged(shaped_posts(items), next_max)
 
 
 async def _user_list(list_page, username: str, query_args: PageQuery) -> dict:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import orjson
+from pydantic_core import to_jsonable_python
 from quart import Quart, Request, g, request
 from quart.json.provider import DefaultJSONProvider
 from quart_schema import QuartSchema, RequestSchemaValidationError, hide
@@ -60,7 +61,6 @@ def create_app(settings: Settings | None = None) -> Quart:
     app = Quart(
         "flock", template_folder=str(WEB_DIR / "templates"), static_folder=str(WEB_DIR / "static")
     )
-    app.json = FastJSON(app)
     app.url_map.converters["int"] = IdConverter  # every <int:...> in a URL is a 64-bit id
     app.request_class = _request_class(settings)
     app.config.update(
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
         openapi_provider_class=FlockOpenAPI,
     )
+    app.json = FastJSON(app)  # after QuartSchema, which sets a provider of its own
     for blueprint in (
         health.blueprint,
         api_auth.blueprint,
@@ -232,8 +233,20 @@ def _request_class(settings: Settings) -> type[Request]:
 
 class FastJSON(DefaultJSONProvider):
     """Responses serialised by orjson (several times faster than `json` on a page of posts);
-    what it refuses (an int past 64 bits, say) goes through `json` as before. Request bodies
-    are still read by `json` (api/json_bodies.py checks them first)."""
+    dates, dataclasses and pydantic models as before (Quart's rules, then quart-schema's), and
+    what orjson refuses (an int past 64 bits, say) through `json`. Request bodies are still
+    read by `json` (api/json_bodies.py checks them first)."""
+
+    OPTIONS = (
+        orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
+
+    @staticmethod
+    def default(obj):
+        try:
+            return DefaultJSONProvider.default(obj)
+        except TypeError:
+            return to_jsonable_python(obj)
 
     def dumps(self, obj, **kwargs) -> str:
         if kwargs:  # an explicit choice (indent, say): the standard library honours it
@@ -246,7 +259,7 @@ class FastJSON(DefaultJSONProvider):
 
     def _bytes(self, obj) -> bytes:
         try:
-            return orjson.dumps(obj, default=self.default, option=orjson.OPT_NON_STR_KEYS)
+            return orjson.dumps(obj, default=self.default, option=self.OPTIONS)
         except (TypeError, orjson.JSONEncodeError):
             return super().dumps(obj, separators=(",", ":")).encode()
 

@@ -216,3 +216,31 @@ def test_reposting_what_is_already_in_ones_timeline_changes_nothing_there(
     http.put(f"/api/tweets/{posted['id']}/repost", headers=reader["auth"])
     drain_queue()
     assert entries(http, reader) == [(posted["id"], None)]
+
+
+def test_the_fast_pages_hold_exactly_what_the_schema_documents(http, new_user, drain_queue):
+    """Home and user timelines skip pydantic (api/schemas.shaped_posts): their bodies must be
+    what validating them against `PostPage` would have produced, field for field."""
+    from api.schemas import PostPage, QuotedPost
+
+    ada, bob = new_user("ada"), new_user("bob")
+    follow(http, bob, ada)
+    http.get("/api/timeline", headers=bob["auth"])  # bob is active: fan-out reaches him
+    drain_queue()
+    first = tweet(http, ada, "the original")
+    tweet(http, bob, "worth quoting", quote_id=first["id"])
+    assert http.put(f"/api/tweets/{first['id']}/repost", headers=bob["auth"]).status_code == 200
+    http.post(f"/api/tweets/{first['id']}/replies", json={"text": "a reply"}, headers=ada["auth"])
+    assert http.put(f"/api/tweets/{first['id']}/like", headers=bob["auth"]).status_code == 200
+    drain_queue()
+    for path, auth in [
+        ("/api/timeline", bob["auth"]),
+        (f"/api/users/{bob['username']}/tweets", bob["auth"]),
+        (f"/api/users/{ada['username']}/tweets", {}),
+        (f"/api/users/{ada['username']}/replies", bob["auth"]),
+    ]:
+        body = http.get(path, headers=auth).json()
+        assert body["items"], path
+        assert PostPage.model_validate(body).model_dump(mode="json") == body, path
+    quoted = [p for p in timeline(http, bob) if p["quote"]]
+    assert quoted and set(quoted[0]["quote"]) == set(QuotedPost.model_fields)
