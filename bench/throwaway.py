@@ -23,8 +23,7 @@ PORTS = ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT", "TYPESENSE_P
 def throwaway_stack(with_worker: bool = True, with_app: bool = True) -> Stack:
     """A stack (not started) on free ports with its data under a new temporary directory; other
     FLOCK_* settings come from the environment (FLOCK_NEO4J_QUERY_TIMEOUT=30, say)."""
-    env = {
-        "FLOCK_LOG_LEVEL": "WARNING",
+    env = {  # the app's defaults (INFO: one log line per request, as in production)
         **{k: v for k, v in os.environ.items() if k.startswith("FLOCK_")},
         "FLOCK_VAR_DIR": tempfile.mkdtemp(prefix="flock-bench-"),
         **{f"FLOCK_{name}": str(free_port()) for name in PORTS},

@@ -147,8 +147,13 @@ def measure(stack, settings, graph, users, floor, floor_base, work, args) -> dic
 
     print("10,000 followees against 10...", flush=True)
     heavy, light, accounts = followee_users(graph, settings, args.fanout_followers)
-    rows["followees_10000"] = load.run(base, [HOME], c, s, app, load.user_file("heavy", [heavy]))
-    rows["followees_10"] = load.run(base, [HOME], c, s, app, load.user_file("light", [light]))
+    heavy_file, light_file = load.user_file("heavy", [heavy]), load.user_file("light", [light])
+    rows["followees_10000"] = load.run(
+        base, [HOME], c, s, app, heavy_file, profile=spy(args, "followees_10000")
+    )
+    rows["followees_10"] = load.run(
+        base, [HOME], c, s, app, light_file, profile=spy(args, "followees_10")
+    )
 
     print("fan-out...", flush=True)
     rows.update(fan_out(graph, settings, accounts, args))
@@ -165,9 +170,16 @@ def measure(stack, settings, graph, users, floor, floor_base, work, args) -> dic
     stack.processes["worker"].stop()  # no rebuilds: every read below stays cold
     stack.processes["app"].stop()
     drop_feeds(rds)
+    log = settings.var_dir / "logs" / "app.log"
+    warmed_before = log.read_text(errors="replace").count("queries_warmed_up")
     stack.processes["app"].start()  # a new process: its first cold page is the one users see
     stack.processes["app"].wait_ready()
     app = [stack.processes["app"].pid]
+    deadline = time.monotonic() + 120
+    while log.read_text(errors="replace").count("queries_warmed_up") == warmed_before:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the app did not warm its queries up in 120 s")
+        time.sleep(0.1)  # until the new process has had every named query planned
     started = time.perf_counter()
     httpx.get(f"{base}/api/timeline?limit=20", headers=auth(tokens[0]), timeout=60)
     rows["first_cold_ms"] = 1000 * (time.perf_counter() - started)

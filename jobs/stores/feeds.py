@@ -41,6 +41,7 @@ FANOUT_BATCH = 1000
 # ARGV: post id, cap. Returns the (1-based) positions of the feeds that got it.
 PUSH_SCRIPT = """
 local n = #KEYS / 2
+local cap = tonumber(ARGV[2])
 local added = {}
 for i = 1, n do
   if redis.call('EXISTS', KEYS[i]) == 1 then
@@ -50,7 +51,9 @@ for i = 1, n do
       redis.call('HDEL', KEYS[n + i], ARGV[1])
     end
     redis.call('ZADD', KEYS[i], ARGV[1], ARGV[1])
-    redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(tonumber(ARGV[2]) + 1))
+    if redis.call('ZCARD', KEYS[i]) > cap + 1 then  -- O(1); trimming ranks only when over
+      redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(cap + 1))
+    end
     added[#added + 1] = i
   end
 end
