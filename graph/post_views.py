@@ -147,7 +147,7 @@ async def _views(
     the accounts hidden from them: from the Redis copy (read ahead, or now), what is missing
     from the graph (and copied for the next reader)."""
     if read_ahead is not None and read_ahead.covers(post_ids, viewer_id):
-        cached = read_ahead
+        cached = read_ahead.for_posts(post_ids)
     else:
         read_ahead = None
         try:

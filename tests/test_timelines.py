@@ -393,6 +393,38 @@ def test_metrics_tell_hot_from_cold_reads_and_post_cache_hits(http, new_user, dr
     assert counter("flock_post_cache_lookups_total", entry="view", result="hit") >= hits + 1
 
 
+def test_a_warm_page_of_a_long_feed_finds_everything_in_redis(http, new_user, drain_queue):
+    """The warm page reads a few more feed entries than it shows (bench/README.md, issue 15):
+    what it shows must still be found whole in Redis, marks included, read after read."""
+    reader, author = new_user("wr"), new_user("wa")
+    http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])
+    http.get("/api/timeline", headers=reader["auth"])
+    drain_queue()
+    posted = [
+        http.post("/api/tweets", json={"text": f"long feed {n}"}, headers=author["auth"]).json()
+        for n in range(45)
+    ]
+    http.put(f"/api/tweets/{posted[-1]['id']}/like", headers=reader["auth"])
+    drain_queue()
+
+    def misses() -> dict[str, float]:
+        text = http.get("/metrics").text
+        found = re.findall(
+            r'^flock_post_cache_lookups_total\{entry="(\w+)",result="miss"\} ([0-9.e+]+)$',
+            text,
+            re.MULTILINE,
+        )
+        return {entry: float(n) for entry, n in found}
+
+    for _ in range(2):  # copies made by the first reads
+        http.get("/api/timeline", headers=reader["auth"])
+    before = misses()
+    for _ in range(3):
+        items = http.get("/api/timeline", headers=reader["auth"]).json()["items"]
+        assert len(items) == 20 and items[0]["liked_by_me"] is True
+    assert misses() == before
+
+
 def test_a_like_shows_at_once_on_a_warm_timeline(http, new_user, drain_queue):
     reader, author = new_user("lk"), new_user("la")
     http.put(f"/api/users/{author['username']}/follow", headers=reader["auth"])

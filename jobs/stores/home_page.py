@@ -122,9 +122,10 @@ async def read_warm_page(
     cached = CachedPage(
         views=_views(post_ids, reply[5]) | _views(quote_ids, reply[7]),
         views_read=set(post_ids) | set(quote_ids),
-        marks=post_cache.marks_from(post_ids, flags, floor),
         marks_gen=marks_gen,
         marks_read=set(post_ids),
+        marked=post_cache.marks_from(post_ids, flags, b"0"),  # the floor is checked per page
+        marks_floor=int(floor) if floor is not None else None,
         hidden=post_cache.hidden_from(hidden),
         hidden_gen=hidden_gen,
         cards={int(i): orjson.loads(c) for i, c in zip(reply[8], reply[9], strict=True) if c},

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import orjson
 import redis
@@ -76,8 +76,16 @@ class CachedPage:
     # marks, and which users' cards, were looked up (found or not). None: only those asked.
     views_read: set[int] | None = None
     marks_read: set[int] | None = None
+    marked: dict[str, set[int]] | None = None  # among marks_read; None: no marks set cached
+    marks_floor: int | None = None  # the cached marks set is complete from this id up
     cards: dict[int, dict] = field(default_factory=dict)
     cards_read: set[int] = field(default_factory=set)
+
+    def for_posts(self, post_ids: list[int]) -> CachedPage:
+        """This read-ahead for a page of some of its posts: the viewer's marks count as cached
+        when the set is complete down to the oldest of these."""
+        covered = self.marks_floor is not None and self.marks_floor <= min(post_ids, default=0)
+        return replace(self, marks=self.marked if covered else None)
 
     def covers(self, post_ids: list[int], viewer_id: int | None) -> bool:
         """Whether this read-ahead looked up everything a page of these posts needs."""
