@@ -7,6 +7,7 @@ forms share (sign-up, profile, post text) live in graph/requests.py.
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
+from quart import Response, current_app
 
 from graph.ids import MAX_ID
 from graph.requests import (  # noqa: F401 - shared with the web forms, documented here too
@@ -189,6 +190,12 @@ def shaped_posts(posts: list[dict]) -> list[dict]:
     timelines), whose posts Flock built itself (graph/post_views.py). The OpenAPI fuzz test
     checks these responses against the schema like every other."""
     return [_shaped(post, _POST_FIELDS) for post in posts]
+
+
+def shaped_response(body: dict) -> Response:
+    """A body Flock built and shaped itself, sent as it is: returned as a dict, quart-schema
+    would walk it once more through a pydantic TypeAdapter made for each response."""
+    return current_app.json.response(body)
 
 
 def _shaped(post: dict, fields: list[tuple[str, bool, object]]) -> dict:

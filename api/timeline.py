@@ -8,7 +8,7 @@ from quart_schema import document_response, validate_querystring
 
 from api.bearer import token_required
 from api.pagination import IdPageQuery, id_paged, max_id_of
-from api.schemas import PostPage, shaped_posts
+from api.schemas import PostPage, shaped_posts, shaped_response
 from graph import timelines
 from graph.backends import backends
 from graph.ids import MAX_ID
@@ -33,4 +33,4 @@ async def home_timeline(query_args: TimelineQuery):
     items, next_max = await timelines.home_timeline(
         backends(), g.user_id, max_id_of(query_args), query_args.since_id, query_args.limit
     )
-    return id_paged(shaped_posts(items), next_max)
+    return shaped_response(id_paged(shaped_posts(items), next_max))

@@ -31,6 +31,7 @@ from api.schemas import (
     PublicUser,
     UserPage,
     shaped_posts,
+    shaped_response,
 )
 from graph import accounts, blocks, follows, posts
 from graph.backends import backends
@@ -196,7 +197,7 @@ async def _post_list(username: str, kind: str, query_args: IdPageQuery) -> dict:
     items, next_max = await posts.user_posts(
         backends(), username, kind, g.user_id, max_id_of(query_args), query_args.limit
     )
-    return id_paged(shaped_posts(items), next_max)
+    return shaped_response(id_paged(shaped_posts(items), next_max))
 
 
 async def _user_list(list_page, username: str, query_args: PageQuery) -> dict:
