@@ -4,8 +4,9 @@
     .venv/bin/python bench/profile_summary.py DIR/warm.txt [--top 25]
 
 Prints the share of samples in which each library (by the path of its frames) and each
-function appear anywhere on the stack (inclusive), so a row reads "x% of the time was spent
-in, or below, this".
+function appear anywhere on the stack (inclusive: "x% of the time was spent in, or below,
+this"), and the share each library takes as the innermost one on the stack (where the time
+itself went; what is left is the standard library, asyncio and uvloop).
 """
 
 from __future__ import annotations
@@ -53,8 +54,10 @@ def main() -> None:
     # The busiest process: the one serving (Hypercorn's parent only watches it).
     process, samples = max(by_process.items(), key=lambda kv: sum(n for _, n in kv[1]))
     libraries, functions, total = Counter(), Counter(), 0
+    innermost = Counter()  # each sample to the library of its innermost frame that has one
     for frames, n in samples:
         total += n
+        innermost[_innermost_library(frames)] += n
         seen_libraries, seen_functions = set(), set()
         for frame in frames:
             for name, pattern in LIBRARIES:
@@ -71,10 +74,23 @@ def main() -> None:
     for name, n in libraries.most_common():
         print(f"| {name} | {100 * n / total:.0f}% |")
     print()
+    print("| library (innermost frame: where the time itself went) | share of samples |")
+    print("| --- | ---: |")
+    for name, n in innermost.most_common():
+        print(f"| {name} | {100 * n / total:.0f}% |")
+    print()
     print("| function (inclusive) | share of samples |")
     print("| --- | ---: |")
     for name, n in functions.most_common(args.top):
         print(f"| `{name}` | {100 * n / total:.0f}% |")
+
+
+def _innermost_library(frames) -> str:
+    for frame in reversed(frames):
+        for name, pattern in LIBRARIES:
+            if re.search(pattern, frame["file"]):
+                return name
+    return "Python itself, asyncio, uvloop"
 
 
 if __name__ == "__main__":
