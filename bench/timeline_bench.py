@@ -45,7 +45,8 @@ from flock.stack.processes import free_port
 from graph.db import SyncGraph
 from graph.ids import new_id
 from graph.seed import read_edges, seed_social_graph
-from jobs.stores.feeds import SENTINEL, feed_key, reposts_key
+from jobs.stores import feeds
+from jobs.stores.feeds import FANOUT_BATCH, SENTINEL, feed_key, reposts_key
 from jobs.tasks.context import worker_context
 from jobs.tasks.feeds import fan_out_post, rebuild_feeds
 
@@ -276,12 +277,26 @@ def fan_out(graph: SyncGraph, settings: Settings, followers: list[int], args) ->
             complete.append(seen_at - returned)
             missing += left
             post_ids.append(int(post_id))
-    fan_out_seconds, zadd_seconds = [], []
+    fan_out_seconds, zadd_seconds, query_seconds, push_seconds = [], [], [], []
+    context = worker_context()
     for post_id in post_ids[:5]:
         started = time.perf_counter()
         pushed = fan_out_post(post_id)  # the worker's task, here (idempotent)
         fan_out_seconds.append(time.perf_counter() - started)
         assert pushed >= len(followers), pushed
+        # Its two parts alone: the recipients from the graph, the Lua pushes to their feeds.
+        started = time.perf_counter()
+        batches = list(
+            context.graph.batches(
+                "queries/fanout_recipients", batch=FANOUT_BATCH, author_id=author["id"],
+                active_since=0.0, parent_author_id=None,
+            )
+        )  # fmt: skip
+        query_seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for batch in batches:
+            feeds.push(context.redis, settings, post_id, batch)
+        push_seconds.append(time.perf_counter() - started)
         started = time.perf_counter()
         with rds.pipeline(transaction=False) as pipe:
             for key in keys:
@@ -294,6 +309,12 @@ def fan_out(graph: SyncGraph, settings: Settings, followers: list[int], args) ->
         "lag_missing": missing,
         "fanout_per_s": len(followers) / statistics.median(fan_out_seconds),
         "zadd_per_s": len(followers) / statistics.median(zadd_seconds),
+        "fanout_parts_ms": (
+            1000 * statistics.median(fan_out_seconds),
+            1000 * statistics.median(query_seconds),
+            1000 * statistics.median(push_seconds),
+            1000 * statistics.median(zadd_seconds),
+        ),
     }
 
 
@@ -376,6 +397,11 @@ def report(args, rows: dict) -> None:
     print(
         f"| fan-out feed inserts/s ÷ pipelined ZADD/s | {r['fanout_per_s']:.0f} / "
         f"{r['zadd_per_s']:.0f} = {r['fanout_per_s'] / r['zadd_per_s']:.2f} | ≥ 0.8 |"
+    )
+    whole, query, push, zadd = r["fanout_parts_ms"]
+    print(
+        f"| fan-out of one post, ms: the task / its recipients query / its Lua pushes / "
+        f"pipelined ZADDs | {whole:.0f} / {query:.0f} / {push:.0f} / {zadd:.0f} | |"
     )
     print(
         f"| fan-out lag, {args.fanout_followers:,} followers, p50 / p99 ms (sampled; feeds "
