@@ -59,6 +59,7 @@ class Result:
     errors: int
     wrk_cpu_ms: float  # the load generator's CPU per request
     server_cpu_ms: float | None  # the measured processes' CPU per request
+    machine_busy: float = 0.0  # the share of all cores busy meanwhile (1.0: every core)
 
 
 def _py_spy() -> str:
@@ -108,6 +109,7 @@ class Load:
             )  # fmt: skip
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = group_cpu_seconds(server_pids)
+        busy_before = machine_ticks()
         ran = subprocess.run(
             [
                 wrk_path(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
@@ -124,11 +126,15 @@ class Load:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if spy is not None:
             spy.wait()  # reaped after the count: its CPU is not wrk's
+        busy_after = machine_ticks()
         server_cpu = server_after - server_before if server_pids else None
         try:
-            return parse(ran.stdout, after, before, server_cpu)
+            result = parse(ran.stdout, after, before, server_cpu)
         except (AttributeError, KeyError):
             raise RuntimeError(f"wrk said something unexpected:\n{ran.stdout}") from None
+        busy, total = (a - b for a, b in zip(busy_after, busy_before, strict=True))
+        result.machine_busy = busy / max(total, 1)
+        return result
 
     def user_file(self, name: str, tokens: list[str]) -> Path:
         path = self.work / name
@@ -158,6 +164,13 @@ def parse(out: str, after, before, server_cpu: float | None) -> Result:
 def _ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all cores since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def group_cpu_seconds(pgids: list[int]) -> float:

@@ -104,13 +104,14 @@ def report(results, args) -> None:
     )
     print(
         "| app processes | req/s | ÷ 1 process | p50 | p99 | app CPU ms/request "
-        "| wrk CPU ms/request |"
+        "| wrk CPU ms/request | machine busy |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, r in results:
         print(
             f"| {n} | {r.rps:.0f} | {r.rps / base_rate:.2f} | {r.p50_ms:.1f}ms | "
-            f"{r.p99_ms:.1f}ms | {r.server_cpu_ms:.2f} | {r.wrk_cpu_ms:.3f} |"
+            f"{r.p99_ms:.1f}ms | {r.server_cpu_ms:.2f} | {r.wrk_cpu_ms:.3f} | "
+            f"{100 * r.machine_busy:.0f}% |"
         )
 
 

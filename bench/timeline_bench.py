@@ -368,8 +368,11 @@ def report(args, rows: dict) -> None:
         f"{args.seconds} s a load; {time.strftime('%Y-%m-%d')}"
     )
     print()
-    print("| load | req/s | p50 ms | p99 ms | server CPU ms/req | wrk CPU ms/req | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| load | req/s | p50 ms | p99 ms | server CPU ms/req | wrk CPU ms/req | machine busy "
+        "| errors |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     names = {
         "healthz": "`/healthz` (trivial JSON)",
         "floor": "floor app: one ZREVRANGE (bench/floor_app.py)",
@@ -386,7 +389,7 @@ def report(args, rows: dict) -> None:
         server = f"{x.server_cpu_ms:.2f}" if x.server_cpu_ms is not None else "-"
         print(
             f"| {name} | {x.rps:.0f} | {x.p50_ms:.1f} | {x.p99_ms:.1f} | {server} | "
-            f"{x.wrk_cpu_ms:.3f} | {x.errors} |"
+            f"{x.wrk_cpu_ms:.3f} | {100 * x.machine_busy:.0f}% | {x.errors} |"
         )
     print()
     print("| measure | value | goal |")
