@@ -10,13 +10,10 @@ from quart import Blueprint, g
 from quart_schema import validate_querystring, validate_response
 
 from api.bearer import token_required
-from graph import audit
-from graph.backends import backends
-from graph.errors import Forbidden
+from graph import audit, roles
+from graph.serving import backends
 
 blueprint = Blueprint("api_admin", __name__, url_prefix="/api/admin")
-
-ADMIN = "admin"
 
 
 class AuditQuery(BaseModel):
@@ -57,9 +54,7 @@ async def audit_trail(query_args: AuditQuery):
     analytics queries and operators' commands, each with time, actor, client address, user
     agent, request id and outcome, chained by hashes (`flock audit verify`)."""
     b = backends()
-    row = await b.graph.read_one("queries/user_roles", id=g.user_id)
-    if row is None or ADMIN not in row["roles"]:
-        raise Forbidden("The audit trail needs the admin role (an operator grants it).")
+    await roles.require_role(b, g.user_id, roles.ADMIN)
     q = query_args
     items = await audit.events_page(b, q.user, q.event, q.since, q.after_seq, q.limit)
     more = len(items) == q.limit

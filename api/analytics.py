@@ -15,14 +15,11 @@ from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
 from api.bearer import token_required
-from graph import analytics, audit
-from graph.backends import backends
-from graph.errors import Forbidden
+from graph import analytics, audit, roles
 from graph.requests import Strict, invalid
+from graph.serving import backends
 
 blueprint = Blueprint("api_analytics", __name__, url_prefix="/api/analytics")
-
-ANALYST = "analyst"
 
 
 OWN_CYPHER_REFUSED = (
@@ -101,6 +98,4 @@ async def run_query(data: AnalyticsQuery):
 
 
 async def _require_analyst() -> None:
-    row = await backends().graph.read_one("queries/user_roles", id=g.user_id)
-    if row is None or ANALYST not in row["roles"]:
-        raise Forbidden("Analytics needs the analyst role (an operator grants it with `flock`).")
+    await roles.require_role(backends(), g.user_id, roles.ANALYST)

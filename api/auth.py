@@ -9,7 +9,7 @@ from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
 from graph import accounts, audit, refresh_tokens, web_sessions
-from graph.backends import backends
+from graph.serving import backends
 
 blueprint = Blueprint("api_auth", __name__, url_prefix="/api/auth")
 

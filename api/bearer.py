@@ -8,8 +8,8 @@ from quart import g, request
 
 from api.openapi import AUTH_ATTRIBUTE
 from api.tokens import AccessClaims, verify_access_token
-from graph.backends import backends
-from graph.errors import Unauthorized
+from flock.core.errors import Unauthorized
+from graph.serving import backends
 
 
 def token_required(view):

@@ -9,7 +9,7 @@ from api.bearer import token_required
 from api.pagination import IdPageQuery, id_paged, max_id_of
 from api.schemas import PostPage
 from graph import bookmarks
-from graph.backends import backends
+from graph.serving import backends
 
 blueprint = Blueprint("api_bookmarks", __name__, url_prefix="/api/bookmarks")
 

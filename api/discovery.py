@@ -9,7 +9,7 @@ from quart_schema import validate_querystring, validate_response
 from api.bearer import token_required
 from api.schemas import Suggestions, Trends
 from graph import discovery
-from graph.backends import backends
+from graph.serving import backends
 
 blueprint = Blueprint("api_discovery", __name__, url_prefix="/api")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.errors import BadRequest, Invalid
+from flock.core.errors import BadRequest, Invalid
 
 MAX_DEPTH = 32
 

@@ -9,9 +9,9 @@ from quart_schema import hide, validate_response
 
 from api.bearer import token_required
 from api.schemas import MediaItem
+from flock.core.errors import Invalid
 from graph import media
-from graph.backends import backends
-from graph.errors import Invalid
+from graph.serving import backends
 from jobs.stores.media import served_content_type
 
 blueprint = Blueprint("api_media", __name__)

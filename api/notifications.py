@@ -9,11 +9,11 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 from api.bearer import token_required
 from api.pagination import PageQuery, decode_cursor, id_paged
 from api.schemas import MarkRead, NotificationPage, UnreadCount
+from flock.core.errors import BadRequest, DomainError
+from flock.core.ids import id_argument
 from graph import notifications
-from graph.backends import backends
-from graph.errors import BadRequest, DomainError
-from graph.ids import id_argument
 from graph.requests import invalid
+from graph.serving import backends
 
 blueprint = Blueprint("api_notifications", __name__, url_prefix="/api/notifications")
 

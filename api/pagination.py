@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from flock.core.ids import MAX_ID
 from graph.cursors import decode_cursor, encode_cursor  # noqa: F401 - the API's cursors
-from graph.ids import MAX_ID
 
 
 class PageQuery(BaseModel):

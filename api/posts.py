@@ -33,11 +33,11 @@ from api.schemas import (
     UserPage,
 )
 from graph import bookmarks, likes, posts, reposts
-from graph.backends import backends
+from graph.posts import KINDS
+from graph.serving import backends
 
 blueprint = Blueprint("api_posts", __name__, url_prefix="/api")
 
-KINDS = {"tweets": posts.TWEET, "replies": posts.REPLY}
 COLLECTION = "<any(tweets, replies):collection>"
 
 

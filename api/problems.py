@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from quart import Response, json
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import DomainError
+from flock.core.errors import DomainError
 from graph.requests import field_errors
 
 PROBLEM_TYPE_BASE = "https://flock.dev/problems/"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, field_validator
 from quart import Response, current_app
 
-from graph.ids import MAX_ID
+from flock.core.ids import MAX_ID
 from graph.requests import (  # noqa: F401 - shared with the web forms, documented here too
     DeleteAccountRequest,
     PostText,

@@ -11,7 +11,7 @@ from quart_schema import validate_querystring, validate_response
 from api.bearer import token_optional
 from api.schemas import SearchResults
 from graph import search
-from graph.backends import backends
+from graph.serving import backends
 
 blueprint = Blueprint("api_search", __name__, url_prefix="/api")
 

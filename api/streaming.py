@@ -18,9 +18,10 @@ from redis.exceptions import RedisError
 
 from api.bearer import bearer_claims
 from api.openapi import AUTH_ATTRIBUTE
+from flock.core.backends import Backends
+from flock.core.errors import Unauthorized, Unavailable
 from graph import web_sessions
-from graph.backends import Backends, backends
-from graph.errors import Unauthorized, Unavailable
+from graph.serving import backends
 from jobs.stores import live
 
 log = logging.getLogger("flock.streaming")

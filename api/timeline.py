@@ -9,9 +9,9 @@ from quart_schema import document_response, validate_querystring
 from api.bearer import token_required
 from api.pagination import IdPageQuery, id_paged, max_id_of
 from api.schemas import PostPage, shaped_posts, shaped_response
+from flock.core.ids import MAX_ID
 from graph import timelines
-from graph.backends import backends
-from graph.ids import MAX_ID
+from graph.serving import backends
 
 blueprint = Blueprint("api_timeline", __name__, url_prefix="/api")
 

@@ -17,8 +17,8 @@ import jwt
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from flock.settings import Settings
-from graph.errors import Unauthorized
+from flock.core.errors import Unauthorized
+from flock.core.settings import Settings
 
 ALGORITHM = "HS256"
 log = logging.getLogger("flock.tokens")

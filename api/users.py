@@ -34,8 +34,8 @@ from api.schemas import (
     shaped_response,
 )
 from graph import accounts, blocks, follows, posts
-from graph.backends import backends
 from graph.requests import PasswordChange
+from graph.serving import backends
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api/users")
 

@@ -32,13 +32,13 @@ from PIL import Image, ImageDraw
 from throwaway import DATASET, PORTS, throwaway_stack
 
 from api.tokens import issue_access_token
-from flock.settings import Settings
+from flock.core.db import SyncGraph
+from flock.core.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
-from graph.db import SyncGraph
 from graph.seed import read_edges, seed_social_graph
+from jobs.backups.archive import new_key
 from jobs.queue import sync_redis
-from jobs.stores.archive import new_key
 from jobs.tasks.context import WorkerContext
 from jobs.tasks.feeds import rebuild_feeds
 

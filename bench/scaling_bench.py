@@ -25,9 +25,9 @@ from load import Load, wrk_path
 from throwaway import DATASET, throwaway_stack
 
 from api.tokens import issue_access_token
+from flock.core.db import SyncGraph
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
-from graph.db import SyncGraph
 from graph.seed import read_edges, seed_social_graph
 from jobs.queue import sync_redis
 from jobs.tasks.context import WorkerContext

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from throwaway import DATASET, throwaway_stack
 
-from graph.db import SyncGraph
+from flock.core.db import SyncGraph
 from graph.schema import apply_schema
 from graph.seed import read_edges, seed_social_graph
 

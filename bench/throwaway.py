@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flock.settings import Settings  # noqa: E402
+from flock.core.settings import Settings  # noqa: E402
 from flock.stack.processes import free_port  # noqa: E402
 from flock.stack.stack import Stack  # noqa: E402
 

@@ -40,10 +40,10 @@ from rq import Queue
 from throwaway import DATASET, throwaway_stack
 
 from api.tokens import issue_access_token
-from flock.settings import Settings
+from flock.core.db import SyncGraph
+from flock.core.ids import new_id
+from flock.core.settings import Settings
 from flock.stack.processes import free_port
-from graph.db import SyncGraph
-from graph.ids import new_id
 from graph.seed import read_edges, seed_social_graph
 from jobs.stores import feeds
 from jobs.stores.feeds import FANOUT_BATCH, SENTINEL, feed_key, reposts_key

@@ -33,22 +33,22 @@ from api.json_bodies import check_json_body
 from api.openapi import FlockOpenAPI
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
-from flock.logs import REQUEST_ID, configure_logging, request_id_from
+from flock.core.backends import Backends
+from flock.core.db import GraphUnavailable, SyncGraph
+from flock.core.errors import DomainError, Unavailable
+from flock.core.ids import MAX_ID
+from flock.core.logs import REQUEST_ID, configure_logging, request_id_from
+from flock.core.settings import Settings
 from flock.metrics import install_metrics
-from flock.settings import Settings
-from graph import media
-from graph.backends import Backends
-from graph.db import GraphUnavailable, SyncGraph
-from graph.errors import DomainError, Unavailable
-from graph.ids import MAX_ID
+from graph import media, serving
 from graph.requests import client_address
 from graph.schema import apply_schema, warm_up_queries
+from graph.serving import UNSAFE_METHODS
 from jobs.stores import search_index
 from web.site import install_web, is_web_request, web_domain_error, web_http_error
 
 log = logging.getLogger("flock.app")
 WEB_DIR = Path(web.__file__).parent
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MULTIPART_SLACK = 256 * 1024  # form fields and part headers around the uploaded images
 RETRY_AFTER_SECONDS = 5
 HSTS = "max-age=31536000; includeSubDomains"
@@ -110,13 +110,13 @@ def create_app(settings: Settings | None = None) -> Quart:
         created = await asyncio.to_thread(_migrate, settings)
         log.info("schema_applied", extra={"created_count": created})
         await asyncio.to_thread(search_index.ensure_collections_quietly, settings)
-        app.extensions["flock"] = Backends.connect(settings)
+        app.extensions[serving.EXTENSION] = Backends.connect(settings)
         # Plans for every named query, made while the first pages are already served.
         threading.Thread(target=_warm_up, args=(settings,), daemon=True).start()
 
     @app.after_serving
     async def disconnect() -> None:
-        await app.extensions["flock"].close()
+        await app.extensions[serving.EXTENSION].close()
 
     @app.before_request
     async def name_the_request() -> None:

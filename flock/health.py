@@ -7,8 +7,9 @@ import asyncio
 import httpx
 from quart import Blueprint
 
-from graph.backends import backends, typesense_urls
-from jobs.worker import live_workers
+from flock.core.backends import typesense_urls
+from flock.worker import live_workers
+from graph.serving import backends
 
 blueprint = Blueprint("health", __name__)
 

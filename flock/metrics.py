@@ -32,15 +32,16 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from quart import Blueprint, Quart, Response, g, request
+from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 from api.problems import problem_response
+from flock.core.settings import running_stack
 from flock.health import dependency_report
-from flock.settings import running_stack
-from graph.backends import backends
+from graph.serving import backends
+from jobs.backups.export import last_good
 from jobs.queue import QUEUE_NAMES, sync_redis
-from jobs.stores.backups import last_good
-from jobs.upkeep import alive_worker_names
+from jobs.tasks.upkeep import alive_worker_names
 
 blueprint = Blueprint("metrics", __name__)
 
@@ -159,8 +160,6 @@ class _Snapshot:
 
 
 def _read_redis(settings, now: _Snapshot) -> None:
-    from rq import Queue
-
     r = sync_redis(settings.redis_url, settings.ca_file)
     now.workers = len(alive_worker_names(r))
     for name in QUEUE_NAMES:

@@ -20,15 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flock.settings import KEPT_SECRETS, Settings, keep_secret, running_stack
+from flock.core.db import SyncGraph
+from flock.core.settings import KEPT_SECRETS, Settings, keep_secret, running_stack
 from flock.stack.stack import Stack
 from graph import audit
-from graph.db import SyncGraph
 from graph.schema import apply_schema
+from jobs.backups import restore as backups
+from jobs.backups import targets
+from jobs.backups.archive import Stage, open_archive
 from jobs.queue import sync_redis
-from jobs.stores import backups, search_index
 from jobs.stores import media as media_store
-from jobs.stores.archive import Stage, open_archive
+from jobs.stores import search_index
 from jobs.tasks import feeds as feed_tasks
 from jobs.tasks.context import WorkerContext
 
@@ -55,7 +57,7 @@ def restore(
     set_by_environment = {name for name in KEPT_SECRETS if getattr(settings, name)}
     work = Path(tempfile.mkdtemp(prefix="flock-restore-"))
     try:
-        path = backups.fetch_archive(settings, location, work)
+        path = targets.fetch_archive(settings, location, work)
         archive = open_archive(path, settings.backup_key, work, stage)
         say(
             f"{path.name}: made {archive.manifest['created_at']} by Flock "
@@ -124,7 +126,7 @@ def _restore_into(
             notes.append("restart the app: it signs sessions with the restored key from then on")
         r = sync_redis(settings.redis_url, settings.ca_file)
         r.flushdb()  # feeds, caches, limits and jobs of what was there before: all derived
-        users = graph.read("queries/user_count")[0]["users"]
+        _, users = feed_tasks.feeds_to_rebuild(graph, None)
         with stage("Rebuilding feeds", users) as advance:
             feeds = feed_tasks.rebuild_feeds(WorkerContext(settings, graph, r), None, advance)
         with stage("Indexing for search", search_index.reindex_size(graph)) as advance:

@@ -8,27 +8,29 @@ from typing import Any
 from neo4j.exceptions import ConstraintError
 from prometheus_client import Counter
 
-from graph import audit, ratelimits, web_sessions
-from graph.backends import Backends
-from graph.errors import Conflict, NotFound, TooManyRequests, Unauthorized
-from graph.ids import new_id
+from flock.core.backends import Backends
+from flock.core.errors import Conflict, TooManyRequests, Unauthorized
+from flock.core.ids import new_id
+from graph import audit, ratelimits, user_views, web_sessions
 from graph.passwords import hash_password_async, needs_rehash, verify_password_async
 from graph.requests import PasswordChange, ProfilePatch, SignupRequest
 from jobs import events
+from jobs.stores.home_page import SEEN_EVERY
 
 LOGIN_FAILED = "Wrong username, email or password."
 LOGIN_FAILURES = Counter(
     "flock_login_failures_total", "Log-ins refused: a wrong password or too many tries", ["reason"]
 )
-LAST_SEEN_GRANULARITY = 300.0  # seconds: marking activity at most every five minutes
 
 
 async def sign_up(b: Backends, form: SignupRequest, client_address: str) -> int:
     """Create the account; a taken username or email (any case) is a 409 naming the field.
     Each client address may create FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS accounts an hour."""
     limit = b.settings.signups_per_hour_per_address
-    key = f"throttle:signup:address:{client_address}"
-    await ratelimits.throttle(b.redis, key, limit, 3600, "new accounts from this address")
+    await ratelimits.throttle(
+        b.redis, "signup", f"address:{client_address}", limit, 3600,
+        "new accounts from this address",
+    )  # fmt: skip
     try:
         rows = await b.graph.write(
             "queries/user_create",
@@ -68,13 +70,12 @@ async def log_in(
     s = b.settings
     row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
     account = str(row["id"]) if row else login.lower()
-    account_key = f"throttle:login:account:{account}"
-    address_key = f"throttle:login:address:{client_address}"
+    account_key, address_key = f"account:{account}", f"address:{client_address}"
     limits = {account_key: s.login_max_attempts, address_key: s.login_max_attempts_per_address}
     if row is not None and known_device_of == row["id"]:
         del limits[address_key]
     actor = {"actor_id": row["id"] if row else None, "actor": None if row else login[:100]}
-    wait = await ratelimits.take(b.redis, limits, s.login_window_seconds)
+    wait = await ratelimits.take(b.redis, "login", limits, s.login_window_seconds)
     if wait:
         LOGIN_FAILURES.labels("throttled").inc()
         await audit.record(b, "login", "throttled", **actor)
@@ -86,9 +87,9 @@ async def log_in(
         LOGIN_FAILURES.labels("failed").inc()
         await audit.record(b, "login", "failed", **actor)
         raise Unauthorized(LOGIN_FAILED)
-    await ratelimits.reset(b.redis, [account_key])
+    await ratelimits.reset(b.redis, "login", [account_key])
     if address_key in limits:
-        await ratelimits.give_back(b.redis, [address_key])
+        await ratelimits.give_back(b.redis, "login", [address_key])
     if needs_rehash(row["password_hash"]):
         await b.graph.write(
             "queries/user_set_password_hash",
@@ -107,26 +108,22 @@ async def mark_seen(b: Backends, user_id: int) -> float | None:
         "queries/user_touch_last_seen",
         id=user_id,
         now=time.time(),
-        granularity=LAST_SEEN_GRANULARITY,
+        granularity=SEEN_EVERY,
     )
     return row["previous"] if row else None
 
 
 async def my_profile(b: Backends, user_id: int) -> dict[str, Any]:
-    row = await b.graph.read_one("queries/user_me", id=user_id)
-    if row is None:
+    """The signed-in user's own profile, email and roles included."""
+    found = await user_views.own_profile(b, user_id)
+    if found is None:
         raise Unauthorized("This account no longer exists.")
-    return row["user"]
+    return found
 
 
 async def profile(b: Backends, username: str, viewer_id: int | None) -> dict[str, Any]:
     """A user's public profile: never the email or the password hash."""
-    row = await b.graph.read_one(
-        "queries/user_profile_by_username", username=username, viewer_id=viewer_id
-    )
-    if row is None:
-        raise NotFound(f"No user is called @{username}.")
-    return row["user"]
+    return await user_views.profile_by_username(b, username, viewer_id)
 
 
 async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict[str, Any]:

@@ -18,10 +18,10 @@ from typing import Any
 import neo4j
 from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError
 
-from cypher import names, statement
-from flock.settings import Settings
-from graph.db import neo4j_target
-from graph.errors import DomainError, Forbidden, Invalid, NotFound
+from cypher import header_params, header_required, names, statement
+from flock.core.db import neo4j_target
+from flock.core.errors import DomainError, Forbidden, Invalid, NotFound
+from flock.core.settings import Settings
 
 FOLDER = "analytics"
 NAME = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -57,22 +57,12 @@ def catalogue() -> list[NamedQuery]:
 def named_query(name: str) -> NamedQuery:
     if not NAME.match(name) or f"{FOLDER}/{name}" not in names(FOLDER):
         raise NotFound(f"There is no analytics query called {name!r}.")
-    text = statement(f"{FOLDER}/{name}")
+    full = f"{FOLDER}/{name}"
+    text = statement(full)
     comments = [line[2:].strip() for line in text.splitlines() if line.startswith("//")]
-    description = " ".join(c for c in comments if not c.startswith("params:"))
-    defaults, required = {}, []
-    for line in comments:
-        if line.startswith("params:"):
-            for item in line.removeprefix("params:").split(","):
-                item = item.strip()
-                if not item or item == "(none)":
-                    continue
-                key, has_default, value = item.partition("=")
-                if has_default:
-                    defaults[key.strip()] = parse_value(value.strip())
-                else:
-                    required.append(key.strip())
-    return NamedQuery(name, description, text, defaults, required)
+    required = header_required(full)
+    defaults = {k: v for k, v in header_params(full).items() if k not in required}
+    return NamedQuery(name, " ".join(comments), text, defaults, required)
 
 
 def parse_value(value: str) -> Any:
@@ -120,6 +110,30 @@ async def run_read_only(
                 await tx.close()  # rolls back: a read never commits
     except Neo4jError as error:
         raise _refusal(error, timeout) from None
+
+
+async def run_named_or_own(
+    settings: Settings,
+    name: str | None,
+    text: str | None,
+    given: dict[str, Any],
+    timeout: float = DEFAULT_TIMEOUT,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> Result:
+    """`flock cypher`: a named query with `given` over its defaults, or an operator's own
+    Cypher, read-only, on a driver of its own."""
+    if name is not None:
+        named = named_query(name)
+        text, given = named.text, named_params(named, given)
+    uri, tls = neo4j_target(settings)
+    driver = neo4j.AsyncGraphDatabase.driver(
+        uri, **tls, auth=(settings.neo4j_user, settings.neo4j_password),
+        notifications_min_severity="OFF",
+    )  # fmt: skip
+    try:
+        return await run_read_only(driver, settings.neo4j_database, text, given, timeout, max_rows)
+    finally:
+        await driver.close()
 
 
 def dataframe(name: str, settings=None, **params: Any):

@@ -27,9 +27,9 @@ from typing import Any
 
 from quart import g, has_request_context, request
 
-from flock.logs import REQUEST_ID
-from graph.backends import Backends
-from graph.db import SyncGraph
+from flock.core.backends import Backends
+from flock.core.db import SyncGraph
+from flock.core.logs import REQUEST_ID
 
 log = logging.getLogger("flock.audit")
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from graph.backends import Backends
-from graph.errors import Invalid
-from graph.follows import user_id_of
-from graph.likes import user_page
+from flock.core.backends import Backends
+from flock.core.errors import Invalid
+from graph.user_views import user_id_of, user_page
 from jobs import events
 
 
@@ -52,14 +51,14 @@ async def blocked_page(
     b: Backends, user_id: int, limit: int, after: list | None
 ) -> tuple[list[dict[str, Any]], list | None]:
     """The accounts the user blocks, most recent first."""
-    return await user_page(b, "queries/user_blocked_page", limit, after, user_id=user_id)
+    return await user_page(b, "queries/user_blocked_page", limit, after, user_id, user_id=user_id)
 
 
 async def muted_page(
     b: Backends, user_id: int, limit: int, after: list | None
 ) -> tuple[list[dict[str, Any]], list | None]:
     """The accounts the user mutes, most recent first."""
-    return await user_page(b, "queries/user_muted_page", limit, after, user_id=user_id)
+    return await user_page(b, "queries/user_muted_page", limit, after, user_id, user_id=user_id)
 
 
 async def _other(b: Backends, user_id: int, username: str, verb: str) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from graph.backends import Backends
-from graph.errors import NotFound
-from graph.ids import MAX_ID, new_id
+from flock.core.backends import Backends
+from flock.core.errors import NotFound
+from flock.core.ids import MAX_ID, new_id
 from graph.post_views import hydrate
 from jobs import events
 

@@ -8,8 +8,8 @@ import json
 import math
 from typing import Any
 
-from graph.errors import Invalid
-from graph.ids import MAX_ID
+from flock.core.errors import Invalid
+from flock.core.ids import MAX_ID
 
 
 def encode_cursor(*values: Any) -> str:

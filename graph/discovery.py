@@ -9,7 +9,8 @@ from typing import Any
 
 import redis
 
-from graph.backends import Backends
+from flock.core.backends import Backends
+from graph import user_views
 from jobs.stores import suggestions as cache
 
 log = logging.getLogger("flock.discovery")
@@ -29,10 +30,8 @@ async def who_to_follow(b: Backends, user_id: int, limit: int) -> list[dict[str,
         ranked = cache.rank(social, popular, user_id, cache.CACHED)
         await cache.store(b.redis, user_id, ranked)
     reasons = {row["id"]: row for row in ranked}
-    rows = await b.graph.read(
-        "queries/users_by_ids", ids=[row["id"] for row in ranked], viewer_id=user_id
-    )
-    users = [row["user"] for row in rows if not row["user"]["followed_by_me"]]
+    shown = await user_views.profiles(b, user_id, [row["id"] for row in ranked], hide_muted=True)
+    users = [user for user in shown if not user["followed_by_me"]]
     return [
         {
             **user,

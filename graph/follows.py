@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from flock.core.backends import Backends
+from flock.core.errors import Invalid, NotFound
+from flock.core.ids import new_id
 from graph import accounts, ratelimits
-from graph.backends import Backends
-from graph.errors import Invalid, NotFound
-from graph.ids import new_id
-from graph.likes import user_page
+from graph.user_views import user_id_of, user_page
 from jobs import events
 
 
@@ -19,7 +19,7 @@ async def follow(b: Backends, user_id: int, username: str) -> dict[str, Any]:
     if target_id == user_id:
         raise Invalid("You cannot follow yourself.")
     limit = b.settings.follows_per_hour
-    await ratelimits.throttle(b.redis, f"throttle:follow:{user_id}", limit, 3600, "follows")
+    await ratelimits.throttle(b.redis, "follow", user_id, limit, 3600, "follows")
     followed = await b.graph.write(
         "queries/user_follow",
         user_id=user_id,
@@ -50,7 +50,7 @@ async def followers_page(
 ) -> tuple[list[dict[str, Any]], list | None]:
     await user_id_of(b, username, viewer_id)
     return await user_page(
-        b, "queries/user_followers_page", limit, after, username=username, viewer_id=viewer_id
+        b, "queries/user_followers_page", limit, after, viewer_id, username=username
     )
 
 
@@ -59,16 +59,5 @@ async def following_page(
 ) -> tuple[list[dict[str, Any]], list | None]:
     await user_id_of(b, username, viewer_id)
     return await user_page(
-        b, "queries/user_following_page", limit, after, username=username, viewer_id=viewer_id
+        b, "queries/user_following_page", limit, after, viewer_id, username=username
     )
-
-
-async def user_id_of(b: Backends, username: str, viewer_id: int | None) -> int:
-    """The id of @username as the viewer may see them: a 404 when there is no such user, or
-    when they and the viewer are blocked either way (`viewer_id` None: anyone)."""
-    row = await b.graph.read_one(
-        "queries/user_id_by_username", username=username, viewer_id=viewer_id
-    )
-    if row is None:
-        raise NotFound(f"No user is called @{username}.")
-    return row["id"]

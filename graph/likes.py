@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from graph.backends import Backends
-from graph.errors import NotFound
-from graph.ids import new_id
+from flock.core.backends import Backends
+from flock.core.errors import NotFound
+from flock.core.ids import new_id
 from graph.posts import get_post
+from graph.user_views import user_page
 from jobs import events
 
 
@@ -43,20 +44,4 @@ async def likers_page(
 ) -> tuple[list[dict[str, Any]], list | None]:
     """Who liked the post, most recent first; returns the page and the key to continue after."""
     await get_post(b, kind, post_id, viewer_id)
-    return await user_page(
-        b, "queries/post_likers_page", limit, after, id=post_id, viewer_id=viewer_id
-    )
-
-
-async def user_page(
-    b: Backends, query: str, limit: int, after: list | None, **params: Any
-) -> tuple[list[dict[str, Any]], list | None]:
-    """A page of users ordered by (time, id) descending, for likers, followers and following."""
-    after_at, after_id = after if after else (None, None)
-    rows = await b.graph.read(
-        query, after_at=after_at, after_id=after_id, limit=limit + 1, **params
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_key = [rows[-1]["at"], rows[-1]["sort_id"]] if more else None
-    return [row["user"] for row in rows], next_key
+    return await user_page(b, "queries/post_likers_page", limit, after, viewer_id, id=post_id)

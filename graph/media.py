@@ -15,10 +15,10 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from flock.core.backends import Backends
+from flock.core.errors import Invalid, NotFound
+from flock.core.ids import new_id
 from graph import ratelimits
-from graph.backends import Backends
-from graph.errors import Invalid, NotFound
-from graph.ids import new_id
 from jobs import events
 from jobs.stores.media import (
     MAX_FRAMES,
@@ -42,8 +42,8 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
     if len(data) > limit:
         raise _invalid(f"Images can be at most {limit // (1024 * 1024)} MB.")
     content_type, width, height = await asyncio.to_thread(inspect_image, data)
-    key = f"throttle:upload:{owner_id}"
-    await ratelimits.throttle(b.redis, key, b.settings.uploads_per_hour, 3600, "uploads")
+    limit = b.settings.uploads_per_hour
+    await ratelimits.throttle(b.redis, "upload", owner_id, limit, 3600, "uploads")
     media_id = new_id()
     store = media_store(b.settings)
     await asyncio.to_thread(store.put, media_key(media_id, "original"), data, content_type)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.backends import Backends
-from graph.ids import MAX_ID
+from flock.core.backends import Backends
+from flock.core.ids import MAX_ID
+from graph import user_views
 from graph.post_views import hydrate
 
 TYPES = ("like", "repost", "reply", "mention", "quote", "follow")
@@ -95,5 +96,4 @@ def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _cards(b: Backends, user_ids: set[int]) -> dict[int, dict]:
     if not user_ids:
         return {}
-    rows = await b.graph.read("queries/user_cards", ids=sorted(user_ids))
-    return {row["id"]: row["card"] for row in rows}
+    return await user_views.cards(b, user_ids)

@@ -9,16 +9,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from flock.core.backends import Backends
+from flock.core.errors import Forbidden, NotFound
+from flock.core.ids import MAX_ID, new_id
 from graph import media, ratelimits
 from graph import text as post_text
-from graph.backends import Backends
-from graph.errors import Forbidden, NotFound
-from graph.ids import new_id
 from graph.post_views import hydrate, id_page
+from graph.user_views import user_id_of
 from jobs import events
 
 TWEET, REPLY = "Tweet", "Reply"
-MAX_ID = 2**63 - 1
+KINDS = {"tweets": TWEET, "replies": REPLY}  # the collections of both faces' URLs
 
 
 async def post_tweet(
@@ -199,11 +200,7 @@ async def user_posts(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A user's tweets or replies, newest first, below max_id; returns the page and the next
     max_id."""
-    found = await b.graph.read_one(
-        "queries/user_id_by_username", username=username, viewer_id=viewer_id
-    )
-    if found is None:
-        raise NotFound(f"No user is called @{username}.")
+    await user_id_of(b, username, viewer_id)
     rows = await b.graph.read(
         "queries/user_posts_page",
         username=username,
@@ -224,7 +221,7 @@ async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
 
 async def _throttle_posting(b: Backends, author_id: int) -> None:
     limit = b.settings.posts_per_hour
-    await ratelimits.throttle(b.redis, f"throttle:post:{author_id}", limit, 3600, "posts")
+    await ratelimits.throttle(b.redis, "post", author_id, limit, 3600, "posts")
 
 
 def _links(text: str) -> dict[str, list[str]]:

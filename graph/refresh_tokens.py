@@ -16,9 +16,9 @@ import secrets
 import time
 import uuid
 
+from flock.core.backends import Backends
+from flock.core.errors import Unauthorized
 from graph import audit
-from graph.backends import Backends
-from graph.errors import Unauthorized
 
 log = logging.getLogger("flock.tokens")
 

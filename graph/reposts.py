@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from graph.backends import Backends
-from graph.errors import NotFound
-from graph.ids import new_id
-from graph.likes import user_page
+from flock.core.backends import Backends
+from flock.core.errors import NotFound
+from flock.core.ids import new_id
 from graph.posts import get_post
+from graph.user_views import user_page
 from jobs import events
 
 
@@ -55,6 +55,4 @@ async def reposters_page(
 ) -> tuple[list[dict[str, Any]], list | None]:
     """Who reposted the post, most recent first; the page and the key to continue after."""
     await get_post(b, kind, post_id, viewer_id)
-    return await user_page(
-        b, "queries/post_reposters_page", limit, after, id=post_id, viewer_id=viewer_id
-    )
+    return await user_page(b, "queries/post_reposters_page", limit, after, viewer_id, id=post_id)

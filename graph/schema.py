@@ -11,7 +11,7 @@ import time
 from neo4j.exceptions import ClientError, Neo4jError
 
 from cypher import names
-from graph.db import SyncGraph
+from flock.core.db import SyncGraph
 
 log = logging.getLogger("flock.schema")
 

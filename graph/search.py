@@ -23,9 +23,10 @@ from typing import Any
 import httpx
 import typesense
 
+from flock.core.backends import Backends
+from flock.core.errors import Invalid, Unavailable
 from graph import text as post_text
-from graph.backends import Backends
-from graph.errors import Invalid, Unavailable
+from graph import user_views
 from graph.post_views import hydrate
 from jobs.stores import search_index
 
@@ -107,9 +108,8 @@ async def search_users(
     }
     result = await _search(b, search_index.USERS, params)
     ids = [int(hit["document"]["id"]) for hit in result["hits"]]
-    rows = await b.graph.read("queries/users_by_ids", ids=ids, viewer_id=viewer_id)
     return {
-        "items": [row["user"] for row in rows],
+        "items": await user_views.profiles(b, viewer_id, ids, hide_muted=True),
         "found": result["found"],
         "page": page,
         "next_page": page + 1 if page * limit < result["found"] else None,

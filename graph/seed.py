@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.db import SyncGraph
-from graph.ids import new_id
+from flock.core.db import SyncGraph
+from flock.core.ids import new_id
 from graph.passwords import hash_password
 
 BATCH = 2000

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})")
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,15})\b")
+# The one definition of each; web/text.py links the same matches.
+HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>\w{1,100})")
+MENTION = re.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_]{3,15})\b")
 
 
 def hashtags(text: str) -> list[str]:

@@ -16,20 +16,19 @@ from typing import Any
 from prometheus_client import Counter
 from redis.exceptions import RedisError
 
+from flock.core.backends import Backends
+from flock.core.db import GraphUnavailable
+from flock.core.ids import MAX_ID
 from graph.accounts import mark_seen
-from graph.backends import Backends
-from graph.db import GraphUnavailable
 from graph.post_views import hydrate_entries
-from graph.posts import MAX_ID
 from jobs import events
 from jobs.stores import feeds
 from jobs.stores.feeds import Entry
-from jobs.stores.home_page import WarmPage, read_warm_page
+from jobs.stores.home_page import WarmPage, read_warm_page, seen_key
 
 log = logging.getLogger("flock.timelines")
 
 OVERFETCH = 10  # ids read beyond the page, to fill in for posts deleted since they were pushed
-SEEN_EVERY = 300  # seconds between two writes of a user's last_seen_at
 
 TIMELINE_READS = Counter(
     "flock_timeline_reads_total", "Home-timeline pages by the path that served them", ["path"]
@@ -44,7 +43,7 @@ async def home_timeline(
     since_id = since_id or 0
     try:
         warm = await read_warm_page(
-            b.redis, b.settings, viewer_id, max_id, since_id, limit + OVERFETCH, SEEN_EVERY
+            b.redis, b.settings, viewer_id, max_id, since_id, limit + OVERFETCH
         )
     except RedisError as error:
         log.warning("timeline_cache_unavailable", extra={"user": viewer_id, "error": repr(error)})
@@ -104,7 +103,7 @@ async def _note_activity(b: Backends, user_id: int) -> bool:
 async def _forget_seen(b: Backends, user_id: int) -> None:
     """Let the next page try to record the activity again."""
     try:
-        await b.redis.delete(f"seen:{user_id}")
+        await b.redis.delete(seen_key(user_id))
     except RedisError:
         pass
 
@@ -117,7 +116,9 @@ async def _hot_page(
         await events.feed_missing(b, viewer_id)
         return None
     entries = feed.entries
-    big = feed.big_authors if feed.big_authors is not None else await _rebuild_big_authors(b)
+    big = feed.big_authors
+    if big is None:
+        big = await feeds.rebuild_big_authors(b.redis, b.graph, b.settings)
     if big:
         entries = await _merge_big_authors(b, viewer_id, big, entries, max_id, since_id, limit)
     if len(entries) < limit + OVERFETCH and feed.full:
@@ -159,9 +160,3 @@ async def _merge_big_authors(
         firsts = {row["id"] for row in first}
         ordered = [e for e in ordered if e.reposter_id is None or e.id in firsts]
     return ordered
-
-
-async def _rebuild_big_authors(b: Backends) -> set[int]:
-    row = await b.graph.read_one("queries/big_author_ids", fanout_limit=b.settings.fanout_limit)
-    await feeds.store_big_authors(b.redis, row["ids"])
-    return set(row["ids"])

@@ -14,8 +14,9 @@ import secrets
 import time
 from typing import Any
 
-from graph.backends import Backends
-from graph.errors import Unauthorized
+from flock.core.backends import Backends
+from flock.core.errors import Unauthorized
+from graph import user_views
 
 
 async def start_session(b: Backends, user_id: int) -> str:
@@ -39,7 +40,8 @@ async def session_user(b: Backends, token: str) -> dict[str, Any] | None:
     row = await b.graph.read_one("queries/web_session_user", digest=_digest(token), now=time.time())
     if row is None:
         return None
-    return {**row["user"], "id_int": row["id"]}
+    user = await user_views.own_profile(b, row["id"])
+    return {**user, "id_int": row["id"]} if user else None
 
 
 async def end_session(b: Backends, token: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rq import Retry
 
-from graph.backends import Backends
+from flock.core.backends import Backends
 from jobs.queue import enqueue_async
 from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import Entry

@@ -5,7 +5,7 @@ because Redis is unreachable, but the jobs it would have queued (fan-out of a ne
 of a deleted one, a feed rebuild after a follow) must still run, or feeds that survive the outage
 would miss what happened during it. So a job that cannot be queued is written to Neo4j as a
 `:PendingJob` (the module and name of its function, its arguments as JSON), and every worker
-relays kept jobs into the queue every few seconds once Redis answers again (jobs/upkeep.py).
+relays kept jobs into the queue every few seconds once Redis answers again (jobs/tasks/upkeep.py).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from functools import cache
 import redis
 from rq import Queue, Retry
 
-from flock.logs import REQUEST_ID
-from flock.settings import Settings
-from graph.backends import sentinel_parts, sync_redis_client
-from graph.db import GRAPH_ERRORS, SyncGraph
-from graph.ids import new_id
+from flock.core.backends import sentinel_parts, sync_redis_client
+from flock.core.db import GRAPH_ERRORS, SyncGraph
+from flock.core.ids import new_id
+from flock.core.logs import REQUEST_ID
+from flock.core.settings import Settings
 
 QUEUE_NAMES = ("default",)
 DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
@@ -60,7 +60,7 @@ def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RET
             "enqueue_failed",
             extra={"job": job.__name__, "job_args": repr(args), "error": repr(error)},
         )
-        keep_for_later(settings, job, args)
+        keep_for_later(settings, job, args, retry)
 
 
 async def enqueue_async(
@@ -72,14 +72,18 @@ async def enqueue_async(
 # ----------------------------------------------------------------------------- kept jobs
 
 
-def keep_for_later(settings: Settings, job: Callable, args: tuple) -> None:
-    """Write a job that could not be queued to the graph, for the relay to queue later."""
+def keep_for_later(
+    settings: Settings, job: Callable, args: tuple, retry: Retry = DEFAULT_RETRY
+) -> None:
+    """Write a job that could not be queued to the graph, with its retry policy, for the relay
+    to queue later as it would have been queued."""
     try:
         _graph(settings).write(
             "queries/pending_job_create",
             id=new_id(),
             function=f"{job.__module__}.{job.__qualname__}",
             args=json.dumps(list(args)),
+            retry=json.dumps({"max": retry.max, "intervals": retry.intervals}),
             now=time.time(),
         )
     except GRAPH_ERRORS as error:  # both stores down: nothing left to write to
@@ -98,11 +102,19 @@ def relay_pending_jobs(settings: Settings, graph: SyncGraph) -> int:
             function = _job_function(row["function"])
             if function is not None:
                 args = json.loads(row["args"])
-                queue.enqueue(function, *args, retry=DEFAULT_RETRY, result_ttl=0)
+                queue.enqueue(function, *args, retry=_retry(row["retry"]), result_ttl=0)
             queued.append(row["id"])
         graph.write("queries/pending_jobs_delete", ids=queued)
         relayed += len(queued)
     return relayed
+
+
+def _retry(kept: str | None) -> Retry:
+    """The retry policy a kept job was queued with (the default for jobs kept before)."""
+    if not kept:
+        return DEFAULT_RETRY
+    policy = json.loads(kept)
+    return Retry(max=policy["max"], interval=policy["intervals"])
 
 
 def _job_function(path: str) -> Callable | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flock.settings import Settings
+from flock.core.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
 

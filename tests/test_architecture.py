@@ -1,7 +1,7 @@
 """The dependency rule (pyproject.toml, [tool.importlinter]) holds, and covers every module.
 
 Faces (api, web) -> use cases (graph) -> events -> tasks -> stores and the queue -> connections
-(graph.db) -> settings: arrows point one way, so after-effects have one door (jobs/events.py).
+(flock.core.db) -> settings: arrows point one way, so after-effects have one door (jobs/events.py).
 """
 
 from __future__ import annotations
@@ -50,14 +50,14 @@ def test_every_module_has_a_layer():
 
 
 def test_only_graph_db_sends_the_named_statements():
-    """Every `statement(...)` is read by graph.db (the analysts' named queries by
+    """Every `statement(...)` is read by flock.core.db (the analysts' named queries by
     graph.analytics): nothing else loads Cypher text."""
     loaders = set()
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             if re.search(r"\bstatement\(", path.read_text()) and path.parent.name != "cypher":
                 loaders.add(path.relative_to(ROOT).as_posix())
-    assert loaders <= {"graph/db.py", "graph/analytics.py"}, loaders
+    assert loaders <= {"flock/core/db.py", "graph/analytics.py"}, loaders
 
 
 def test_every_cypher_file_names_itself_and_gives_example_params():

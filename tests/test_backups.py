@@ -23,7 +23,7 @@ from neo4j import GraphDatabase
 from test_media import upload
 from test_timelines import cold_pages, hot_pages, shown
 
-from flock.settings import Settings
+from flock.core.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
 

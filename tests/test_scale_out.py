@@ -21,7 +21,7 @@ from conftest import flock_run, stack_env
 from neo4j import GraphDatabase
 from test_timelines import cold_pages, hot_pages
 
-from flock.settings import STACK_FILE
+from flock.core.settings import STACK_FILE
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import httpx
 import typesense
 from neo4j import GraphDatabase
 
-from graph.backends import typesense_client
+from flock.core.backends import typesense_client
 
 
 def test_healthz_answers(http):
@@ -188,7 +188,7 @@ def test_an_idle_worker_keeps_saying_it_is_alive(settings, wait_until):
     renewed every few seconds and lives only seconds (so /readyz knows within seconds)."""
     import redis
 
-    from jobs.upkeep import LIVENESS_TTL, liveness_key
+    from jobs.tasks.upkeep import LIVENESS_TTL, liveness_key
 
     with redis.Redis.from_url(settings.redis_url) as r:
         keys = list(r.scan_iter(match=liveness_key("*")))

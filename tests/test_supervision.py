@@ -20,8 +20,8 @@ from conftest import flock_run, stack_env
 from rq import Queue
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
-from flock.settings import STACK_FILE, Settings
-from graph.db import SyncGraph
+from flock.core.db import SyncGraph
+from flock.core.settings import STACK_FILE, Settings
 from jobs.stores.feeds import SENTINEL, feed_key
 
 SERVICES_IN_KILL_ORDER = ("worker", "app", "redis", "typesense", "neo4j")

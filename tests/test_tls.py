@@ -15,7 +15,7 @@ import pytest
 import redis
 import trustme
 
-from flock.settings import Settings
+from flock.core.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
 

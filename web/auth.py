@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
+from flock.core.errors import DomainError
 from graph import accounts, audit, web_sessions
-from graph.backends import backends
-from graph.errors import DomainError
 from graph.requests import SignupRequest
+from graph.serving import backends
 from web.forms import form_data, validate_form
 from web.session import (
     known_device,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from quart import Blueprint, render_template, request, url_for
 
+from flock.core.db import GraphUnavailable
+from flock.core.ids import id_argument
 from graph import bookmarks, notifications
-from graph.backends import backends
-from graph.db import GraphUnavailable
-from graph.ids import id_argument
+from graph.serving import backends
 from web.session import is_htmx, login_required, viewer_id
 
 blueprint = Blueprint("web_me", __name__)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from quart import Blueprint, g, redirect, render_template, request, url_for
 
+from flock.core.errors import DomainError, NotFound
+from flock.core.ids import id_argument
 from graph import accounts, blocks, discovery, follows, posts, timelines, web_sessions
-from graph.backends import backends
 from graph.cursors import decode_cursor, encode_cursor
-from graph.errors import DomainError, NotFound
-from graph.ids import id_argument
 from graph.requests import DeleteAccountRequest, PasswordChange, ProfilePatch
+from graph.serving import backends
 from web.forms import form_data, validate_form
 from web.session import (
     is_htmx,

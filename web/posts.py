@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from quart import Blueprint, make_response, redirect, render_template, request, url_for
 
+from flock.core.errors import DomainError, Forbidden, Invalid, NotFound
+from flock.core.ids import id_argument
 from graph import bookmarks, likes, media, posts, reposts
-from graph.backends import backends
-from graph.errors import DomainError, Forbidden, Invalid, NotFound
-from graph.ids import id_argument
+from graph.posts import KINDS
 from graph.requests import PostText
+from graph.serving import backends
 from web.forms import form_data, validate_form
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
 blueprint = Blueprint("web_posts", __name__)
 
-KINDS = {"tweets": posts.TWEET, "replies": posts.REPLY}
 REPLIES_PAGE = 20
 
 

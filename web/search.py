@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from quart import Blueprint, render_template, request, url_for
 
+from flock.core.errors import Invalid, Unavailable
 from graph import search as find
-from graph.backends import backends
-from graph.errors import Invalid, Unavailable
+from graph.serving import backends
 from web.session import is_htmx, viewer_id
 
 blueprint = Blueprint("web_search", __name__)

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from quart import current_app, g, redirect, request, session, url_for
 
-from graph.errors import BadRequest, Forbidden
+from flock.core.errors import BadRequest, Forbidden
+from graph.serving import UNSAFE_METHODS
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def log_in_session(token: str) -> None:

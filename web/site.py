@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from flock.core.errors import DomainError
 from graph import web_sessions
-from graph.backends import backends
-from graph.errors import DomainError
 from graph.posts import may_delete_post
+from graph.serving import backends
 from web import auth, me, pages, posts, search, social, text
 from web.delivery import install_delivery
 from web.session import check_csrf, csrf_token, log_out_session, session_token

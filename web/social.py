@@ -6,7 +6,7 @@ from __future__ import annotations
 from quart import Blueprint, redirect, render_template, request, url_for
 
 from graph import blocks, follows
-from graph.backends import backends
+from graph.serving import backends
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
 blueprint = Blueprint("web_social", __name__)

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 from quart import url_for
 
+from graph.text import HASHTAG, MENTION
+
 TOKENS = re.compile(
-    r"(?P<url>https?://[^\s<>\"']+)"
-    r"|(?<![\w&])#(?P<tag>\w{1,100})"
-    r"|(?<![\w@])@(?P<mention>[A-Za-z0-9_]{3,15})\b"
+    r"(?P<url>https?://[^\s<>\"']+)" + f"|{HASHTAG.pattern}" + f"|{MENTION.pattern}"
 )
 TRAILING = ".,;:!?)]}'\""
 

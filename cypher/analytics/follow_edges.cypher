@@ -1,9 +1,8 @@
 /*
 name: analytics/follow_edges
-:params {limit: 20}
+:params {limit: 100000}
 */
 // The follow graph as an edge list (source, target usernames), e.g. for networkx or pandas.
-// params: limit=100000
 MATCH (a:User)-[f:FOLLOWS]->(b:User)
 RETURN a.username AS source, b.username AS target, f.at AS followed_at
 LIMIT $limit

@@ -1,9 +1,9 @@
 /*
 name: analytics/hashtag_engagement_over_time
 :params {hashtag: "flock", days: 30}
+required: hashtag
 */
 // Use of #hashtag per day over the last `days` days: posts, distinct authors, likes, replies.
-// params: hashtag, days=30
 MATCH (h:Hashtag {name: toLower($hashtag)})<-[:TAGGED]-(p:Post)
 WHERE p.created_at >= datetime().epochSeconds - $days * 86400
 WITH date(datetime({epochSeconds: toInteger(p.created_at)})) AS day, p

@@ -1,9 +1,8 @@
 /*
 name: analytics/most_followed
-:params {limit: 20}
+:params {limit: 10}
 */
 // The most-followed accounts, with how many they follow and how many tweets they wrote.
-// params: limit=10
 MATCH (u:User)
 WITH u, COUNT { (u)<-[:FOLLOWS]-() } AS followers
 ORDER BY followers DESC, u.username

@@ -1,9 +1,8 @@
 /*
 name: analytics/most_reposted_posts
-:params {days: 30, limit: 20}
+:params {days: 7, limit: 10}
 */
 // The most reposted tweets and replies of the last `days` days, with their quotes and likes.
-// params: days=7, limit=10
 MATCH (a:User)-[:POSTED]->(p:Post)
 WHERE p.created_at >= datetime().epochSeconds - $days * 86400
 WITH a, p, COUNT { (p)<-[:REPOSTED]-() } AS reposts

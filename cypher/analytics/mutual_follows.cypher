@@ -1,9 +1,9 @@
 /*
 name: analytics/mutual_follows
-:params {username: "ann", limit: 20}
+:params {username: "ann", limit: 50}
+required: username
 */
 // Accounts that follow @username and are followed back, most-followed first.
-// params: username, limit=50
 MATCH (u:User {username_key: toLower($username)})-[:FOLLOWS]->(other:User)-[:FOLLOWS]->(u)
 WITH other, COUNT { (other)<-[:FOLLOWS]-() } AS followers
 ORDER BY followers DESC, other.username

@@ -1,11 +1,10 @@
 /*
 name: analytics/repost_cascades
-:params {limit: 20}
+:params {limit: 10}
 */
 // Repost cascades by depth, for the most reposted posts: depth 1 counts the reposters who follow
 // the author, depth 2 those who follow a depth-1 reposter instead, and so on to depth 4;
 // `further` counts the reposters reached no closer (beyond depth 4, or through no reposter).
-// params: limit=10
 MATCH (a:User)-[:POSTED]->(p:Post)
 WITH a, p, COUNT { (p)<-[:REPOSTED]-() } AS reposts
 WHERE reposts > 0

@@ -1,10 +1,10 @@
 /*
 name: analytics/triangles_around_user
 :params {username: "ann"}
+required: username
 */
 // Triangles around @username: pairs of its neighbours (follows either way) who are connected
 // themselves, and its local clustering coefficient (triangles / possible pairs).
-// params: username
 MATCH (u:User {username_key: toLower($username)})
 CALL (u) {
   MATCH (u)-[:FOLLOWS]-(n:User)

@@ -4,7 +4,6 @@ name: analytics/who_amplifies_whom
 */
 // Who amplifies whom: pairs of accounts by how many of the author's posts the amplifier reposted
 // or quoted, with whether the amplifier follows the author.
-// params: limit=20
 CALL () {
   MATCH (amplifier:User)-[:REPOSTED]->(:Post)<-[:POSTED]-(author:User)
   WHERE amplifier <> author

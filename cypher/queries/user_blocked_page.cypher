@@ -5,6 +5,5 @@ name: queries/user_blocked_page
 // The accounts a user blocks, most recent first, after the cursor (blocked-at time, user id).
 MATCH (:User {id: $user_id})-[block:BLOCKS]->(x:User)
 WHERE $after_at IS NULL OR block.at < $after_at OR (block.at = $after_at AND x.id < $after_id)
-RETURN x {id: toString(x.id), .username, .display_name, .bio, followed_by_me: false} AS user,
-       block.at AS at, x.id AS sort_id
+RETURN x.id AS id, block.at AS at, x.id AS sort_id
 ORDER BY at DESC, sort_id DESC LIMIT $limit

@@ -10,6 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
 from flock.stack.processes import ManagedProcess, StackError, tcp_accepts
 
 POM = Path(__file__).with_name("pom.xml")
@@ -158,9 +161,6 @@ def neo4j_process(
 
 def ensure_password(uri: str, user: str, password: str, timeout: float = 60.0) -> None:
     """Set the generated password on a new database (the default `neo4j` must be changed)."""
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ServiceUnavailable
-
     deadline = time.monotonic() + timeout
     while True:
         try:

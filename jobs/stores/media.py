@@ -23,8 +23,8 @@ from typing import Protocol
 import boto3
 from botocore.exceptions import ClientError
 
-from flock.settings import Settings
-from graph.db import SyncGraph
+from flock.core.db import SyncGraph
+from flock.core.settings import Settings
 from jobs.stores.render_image import MAX_FRAMES, SERVED, RenderFailed, render_capped  # noqa: F401
 
 VARIANTS = ("original", *SERVED)
@@ -115,6 +115,11 @@ def render_served_versions(store: MediaStore, media_id: int) -> bool:
 def served_content_type(data: bytes) -> str:
     """Served versions are JPEG, or GIF for animated GIFs."""
     return "image/gif" if data[:4] == b"GIF8" else "image/jpeg"
+
+
+def image_count(graph: SyncGraph) -> int:
+    """How many images `rebuild_served_versions` goes through."""
+    return graph.read("queries/media_count")[0]["images"]
 
 
 def rebuild_served_versions(

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import orjson
 import redis
 from redis import asyncio as aioredis
+
+from flock.core.backends import lua_script
 
 log = logging.getLogger("flock.post_cache")
 
@@ -65,62 +67,168 @@ def gen_key(key: str) -> str:
 
 @dataclass
 class CachedPage:
-    """What Redis holds for a page of posts; whatever is missing comes from the graph."""
+    """What Redis holds for a page of posts, read in one round trip (`read_page`, or the warm
+    home page's script); whatever is missing comes from the graph (graph/read_through.py)."""
 
-    views: dict[int, dict] = field(default_factory=dict)
-    marks: dict[str, set[int]] | None = None  # "liked" etc. -> post ids; None: not cached
+    views: dict[int, dict] = field(default_factory=dict)  # the posts' and their quotes'
+    views_read: set[int] = field(default_factory=set)  # looked up, found or not
+    quote_ids: list[int] = field(default_factory=list)  # quoted by the posts' cached views
+    cards: dict[int, dict] = field(default_factory=dict)
+    cards_read: set[int] = field(default_factory=set)
+    view_gens: dict[int, bytes | None] = field(default_factory=dict)  # of the views missing
+    card_gens: dict[int, bytes | None] = field(default_factory=dict)  # of the cards missing
+    marked: dict[str, set[int]] | None = None  # the viewer's marks; None: no marks set cached
+    marks_read: set[int] = field(default_factory=set)
+    marks_floor: int | None = None  # the cached marks set is complete from this id up
     marks_gen: bytes | None = None
     hidden: set[int] | None = None  # accounts blocked either way; None: not cached
     hidden_gen: bytes | None = None
-    # Read ahead for a whole home page (jobs/stores/home_page.py): which posts' views and
-    # marks, and which users' cards, were looked up (found or not). None: only those asked.
-    views_read: set[int] | None = None
-    marks_read: set[int] | None = None
-    marked: dict[str, set[int]] | None = None  # among marks_read; None: no marks set cached
-    marks_floor: int | None = None  # the cached marks set is complete from this id up
-    cards: dict[int, dict] = field(default_factory=dict)
-    cards_read: set[int] = field(default_factory=set)
 
-    def for_posts(self, post_ids: list[int]) -> CachedPage:
-        """This read-ahead for a page of some of its posts: the viewer's marks count as cached
-        when the set is complete down to the oldest of these."""
+    def marks_for(self, post_ids: list[int]) -> dict[str, set[int]] | None:
+        """The viewer's marks on these posts; None when the cached set does not cover them
+        (no set, or it is complete only above the oldest of them)."""
         covered = self.marks_floor is not None and self.marks_floor <= min(post_ids, default=0)
-        return replace(self, marks=self.marked if covered else None)
+        if self.marked is None or not covered or not set(post_ids) <= self.marks_read:
+            return None
+        return self.marked
 
     def covers(self, post_ids: list[int], viewer_id: int | None) -> bool:
-        """Whether this read-ahead looked up everything a page of these posts needs."""
+        """Whether this read looked up everything a page of these posts needs."""
         wanted = set(post_ids)
-        if self.views_read is None or not wanted <= self.views_read:
+        if not wanted <= self.views_read:
             return False
-        return viewer_id is None or (self.marks_read is not None and wanted <= self.marks_read)
+        return viewer_id is None or wanted <= self.marks_read
 
 
 # ----------------------------------------------------------------------------- reading (app)
 
+# What a page of posts needs from the copy, read by one script: the posts' views, the views of
+# the posts they quote, the cards of their authors (and of `people`, the reposters), the
+# generations of whatever is missing (read before the graph is asked, to guard the fill), the
+# viewer's marks on the posts and the accounts hidden from them. A body shared by two scripts:
+# READ_PAGE below and the warm home page's (jobs/stores/home_page.py), which first reads the
+# feed slice. It expects the locals post_ids, posts_seen, people, people_seen, `viewer` (1 or
+# 0) and `mk`, the index in KEYS of the viewer's marks key, followed by the marks floor, the
+# marks generation, the hidden set and its generation.
+# Ids stay strings (Lua's numbers are doubles, inexact above 2^53). An author's id is read from
+# its view's JSON as written by `_fill` (`"author_id": <digits>`; text inside a JSON string has
+# its quotes escaped, so it cannot look like that).
+PAGE_HELPERS = """
+local function add(list, seen, id)
+  if id and not seen[id] then seen[id] = true; list[#list + 1] = id end
+end
+local function mget(prefix, ids)
+  if #ids == 0 then return {} end
+  local keys = {}
+  for i, id in ipairs(ids) do keys[i] = prefix .. id end
+  return redis.call('MGET', unpack(keys))
+end
+local function gaps(prefix, ids, values)
+  local missing = {}
+  for i, id in ipairs(ids) do if not values[i] then missing[#missing + 1] = id end end
+  return missing, mget(prefix, missing)
+end
+"""
+PAGE_BODY = """
+local views = mget('pv:', post_ids)
+local quote_ids, quotes_seen = {}, {}
+for _, view in ipairs(views) do
+  if view then
+    add(people, people_seen, string.match(view, '"author_id": (%d+)'))
+    local quoted = string.match(view, '"quote_id": "(%d+)"')
+    if quoted and not posts_seen[quoted] then add(quote_ids, quotes_seen, quoted) end
+  end
+end
+local quote_views = mget('pv:', quote_ids)
+for _, view in ipairs(quote_views) do
+  if view then add(people, people_seen, string.match(view, '"author_id": (%d+)')) end
+end
+local cards = mget('card:', people)
+local all_ids, all_views = {}, {}
+for i, id in ipairs(post_ids) do all_ids[i] = id; all_views[i] = views[i] end
+for i, id in ipairs(quote_ids) do
+  all_ids[#post_ids + i] = id; all_views[#post_ids + i] = quote_views[i]
+end
+local view_gaps, view_gens = gaps('pv-gen:', all_ids, all_views)
+local card_gaps, card_gens = gaps('card-gen:', people, cards)
+local page = {post_ids, views, quote_ids, quote_views, people, cards,
+              view_gaps, view_gens, card_gaps, card_gens}
+if viewer == 1 then
+  local asked = {}
+  for _, prefix in ipairs({'l', 'r', 'b'}) do  -- MARKS, in its order
+    for _, id in ipairs(post_ids) do asked[#asked + 1] = prefix .. id end
+  end
+  asked[#asked + 1] = '-'
+  page[11] = redis.call('SMISMEMBER', KEYS[mk], unpack(asked))
+  page[12] = redis.call('GET', KEYS[mk + 1])
+  page[13] = redis.call('GET', KEYS[mk + 2])
+  page[14] = redis.call('SMEMBERS', KEYS[mk + 3])
+  page[15] = redis.call('GET', KEYS[mk + 4])
+end
+"""
 
-async def read_page(r: aioredis.Redis, post_ids: list[int], viewer_id: int | None) -> CachedPage:
-    """Views and the viewer's marks on these posts: one round trip. (The generations of views
-    are read only for those missing, by `view_gens`, before the graph is asked.)"""
-    keys = [view_key(i) for i in post_ids]
-    async with r.pipeline(transaction=False) as pipe:
-        pipe.mget(keys)
-        if viewer_id is not None:
-            members = [f"{m}{i}" for m in MARKS for i in post_ids]
-            pipe.smismember(marks_key(viewer_id), [*members, PRESENT])
-            pipe.get(marks_floor_key(viewer_id))
-            pipe.get(gen_key(marks_key(viewer_id)))
-            pipe.smembers(hidden_key(viewer_id))
-            pipe.get(gen_key(hidden_key(viewer_id)))
-        replies = await pipe.execute()
+# KEYS: the viewer's marks, marks floor, marks generation, hidden set, its generation (absent
+# for no viewer). ARGV: 1 how many post ids, then the post ids, then more people (reposters).
+READ_PAGE = (
+    PAGE_HELPERS
+    + """
+local post_ids, posts_seen, people, people_seen = {}, {}, {}, {}
+local n = tonumber(ARGV[1])
+for i = 2, n + 1 do add(post_ids, posts_seen, ARGV[i]) end
+for i = n + 2, #ARGV do add(people, people_seen, ARGV[i]) end
+local viewer, mk = (#KEYS > 0) and 1 or 0, 1
+"""
+    + PAGE_BODY
+    + "return page\n"
+)
+
+
+READ_PAGE_SCRIPT = lua_script(READ_PAGE)
+
+
+def viewer_keys(viewer_id: int) -> list[str]:
+    """The viewer's keys a page script reads, in the order PAGE_BODY expects them."""
+    marks = marks_key(viewer_id)
+    hidden = hidden_key(viewer_id)
+    return [marks, marks_floor_key(viewer_id), gen_key(marks), hidden, gen_key(hidden)]
+
+
+async def read_page(
+    r: aioredis.Redis, post_ids: list[int], viewer_id: int | None, people: set[int] = frozenset()
+) -> CachedPage:
+    """Everything the copy holds for a page of these posts (and the cards of `people`), as
+    this viewer sees it: one round trip."""
+    keys = viewer_keys(viewer_id) if viewer_id is not None else []
+    args = [len(post_ids), *post_ids, *sorted(people)]
+    reply = await READ_PAGE_SCRIPT(keys=keys, args=args, client=r)
+    return page_from(reply)
+
+
+def page_from(reply: list) -> CachedPage:
+    """A CachedPage from PAGE_BODY's `page` table."""
+    post_ids = [int(i) for i in reply[0]]
+    quote_ids = [int(i) for i in reply[2]]
+    people = [int(i) for i in reply[4]]
     page = CachedPage(
-        views={i: orjson.loads(v) for i, v in zip(post_ids, replies[0], strict=True) if v},
+        views=_loaded(post_ids, reply[1]) | _loaded(quote_ids, reply[3]),
+        views_read=set(post_ids) | set(quote_ids),
+        quote_ids=quote_ids,
+        cards=_loaded(people, reply[5]),
+        cards_read=set(people),
+        view_gens=dict(zip((int(i) for i in reply[6]), reply[7], strict=True)),
+        card_gens=dict(zip((int(i) for i in reply[8]), reply[9], strict=True)),
     )
-    if viewer_id is not None:
-        flags, floor, page.marks_gen = replies[1], replies[2], replies[3]
-        hidden, page.hidden_gen = replies[4], replies[5]
+    if len(reply) > 10:
+        flags, floor, page.marks_gen, hidden, page.hidden_gen = reply[10:15]
+        page.marked = marks_from(post_ids, flags)
+        page.marks_read = set(post_ids) if page.marked is not None else set()
+        page.marks_floor = int(floor) if floor is not None else None
         page.hidden = hidden_from(hidden)
-        page.marks = marks_from(post_ids, flags, floor)
     return page
+
+
+def _loaded(ids: list[int], values: list[bytes | None]) -> dict[int, dict]:
+    return {i: orjson.loads(v) for i, v in zip(ids, values, strict=True) if v}
 
 
 def hidden_from(members) -> set[int] | None:
@@ -130,11 +238,10 @@ def hidden_from(members) -> set[int] | None:
     return {int(m) for m in members if m != PRESENT.encode()}
 
 
-def marks_from(post_ids: list[int], flags: list[int], floor: bytes | None):
+def marks_from(post_ids: list[int], flags: list[int]) -> dict[str, set[int]] | None:
     """The viewer's marks on these posts from SMISMEMBER of every `<mark><id>` (in MARKS
-    order, then PRESENT) and the set's floor; None when the set does not cover them."""
-    covered = floor is not None and int(floor) <= min(post_ids, default=0)
-    if not (flags[-1] and covered):
+    order, then PRESENT); None when no marks set is cached."""
+    if not flags[-1]:
         return None
     n = len(post_ids)
     marks = {}
@@ -142,22 +249,6 @@ def marks_from(post_ids: list[int], flags: list[int], floor: bytes | None):
         marked = zip(post_ids, flags[k * n : (k + 1) * n], strict=True)
         marks[name] = {i for i, flag in marked if flag}
     return marks
-
-
-async def read_cards(r: aioredis.Redis, user_ids: list[int]) -> dict[int, dict]:
-    """The cached author cards among these."""
-    values = await r.mget([card_key(i) for i in user_ids])
-    return {i: orjson.loads(v) for i, v in zip(user_ids, values, strict=True) if v}
-
-
-async def view_gens(r: aioredis.Redis, post_ids: list[int]) -> dict[int, bytes | None]:
-    """The generations of these posts' views, read before the graph is asked for them."""
-    return dict(zip(post_ids, await r.mget([gen_key(view_key(i)) for i in post_ids]), strict=True))
-
-
-async def card_gens(r: aioredis.Redis, user_ids: list[int]) -> dict[int, bytes | None]:
-    """The generations of these users' cards, read before the graph is asked for them."""
-    return dict(zip(user_ids, await r.mget([gen_key(card_key(i)) for i in user_ids]), strict=True))
 
 
 # Store each value only if its generation is still the one read before the graph was asked.
@@ -186,6 +277,9 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 """
 
+FILL_SCRIPT = lua_script(FILL_IF_UNCHANGED)
+FILL_MARKS_SCRIPT = lua_script(FILL_MARKS_IF_UNCHANGED)
+
 
 async def fill_views(r: aioredis.Redis, views: dict[int, dict], gens: dict) -> None:
     """Copy views read from the graph, unless a write moved their generation since `gens`."""
@@ -203,7 +297,7 @@ async def fill_marks(
     """Copy the user's marks (`l<id>`...) on posts from `floor` up, unless they marked or
     unmarked a post since `gen`."""
     keys = [marks_key(user_id), marks_floor_key(user_id), gen_key(marks_key(user_id))]
-    await r.eval(FILL_MARKS_IF_UNCHANGED, 3, *keys, TTL, gen or b"", floor, *members)
+    await FILL_MARKS_SCRIPT(keys=keys, args=[TTL, gen or b"", floor, *members], client=r)
 
 
 # The accounts hidden from a user. KEYS: the set, its generation. ARGV: ttl, generation, ids.
@@ -215,13 +309,15 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 """
 
+FILL_HIDDEN_SCRIPT = lua_script(FILL_HIDDEN_IF_UNCHANGED)
+
 
 async def fill_hidden(
     r: aioredis.Redis, user_id: int, hidden: list[int], gen: bytes | None
 ) -> None:
     """Copy the accounts hidden from the user, unless a block changed them since `gen`."""
     keys = [hidden_key(user_id), gen_key(hidden_key(user_id))]
-    await r.eval(FILL_HIDDEN_IF_UNCHANGED, 2, *keys, TTL, gen or b"", *hidden)
+    await FILL_HIDDEN_SCRIPT(keys=keys, args=[TTL, gen or b"", *hidden], client=r)
 
 
 async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]) -> None:
@@ -231,7 +327,7 @@ async def _fill(r: aioredis.Redis, entries: dict[str, tuple[dict, bytes | None]]
     keys = list(entries)
     gens = [entries[k][1] or b"" for k in keys]
     values = [json.dumps(entries[k][0]) for k in keys]
-    await r.eval(FILL_IF_UNCHANGED, 2 * len(keys), *keys, *map(gen_key, keys), TTL, *gens, *values)
+    await FILL_SCRIPT(keys=[*keys, *map(gen_key, keys)], args=[TTL, *gens, *values], client=r)
 
 
 # ----------------------------------------------------------------------------- writes

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator
 import redis
 import typesense
 
-from flock.settings import Settings
-from graph.backends import typesense_client
-from graph.db import SyncGraph
+from flock.core.backends import typesense_client
+from flock.core.db import SyncGraph
+from flock.core.settings import Settings
 
 log = logging.getLogger("flock.search_index")
 

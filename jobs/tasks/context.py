@@ -9,9 +9,9 @@ from functools import cache, cached_property
 import redis
 import typesense
 
-from flock.settings import Settings
-from graph.backends import typesense_client
-from graph.db import SyncGraph
+from flock.core.backends import typesense_client
+from flock.core.db import SyncGraph
+from flock.core.settings import Settings
 from jobs.queue import sync_redis
 from jobs.stores import search_index
 from jobs.stores.media import MediaStore, media_store

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from prometheus_client import Histogram
 
-from graph.ids import time_of_id
+from flock.core.db import SyncGraph
+from flock.core.ids import MAX_ID, time_of_id
 from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import FANOUT_BATCH, Entry
 from jobs.tasks.context import WorkerContext, worker_context
 
-MAX_ID = 2**63 - 1
 FANOUT_LAG = Histogram(
     "flock_fanout_lag_seconds",
     "From a post (or repost) being made to the last follower's feed holding it",
@@ -37,10 +37,7 @@ def fan_out_post(post_id: int) -> int:
     parent_author_id = info[0]["parent_author_id"]
     own = [author_id] if info[0]["author_sees_it"] else []
     pushed = len(feeds.push(r, settings, post_id, own))
-    if info[0]["follower_count"] > settings.fanout_limit:
-        feeds.mark_big_author(r, author_id)
-        return pushed
-    if feeds.is_big_author(r, author_id):
+    if not feeds.followers_get_fan_out(r, settings, author_id, info[0]["follower_count"]):
         return pushed
     update = {"id": str(post_id), "post_id": str(post_id), "reposted_by": None}
     batches = ctx.graph.batches(
@@ -68,10 +65,7 @@ def fan_out_repost(repost_id: int) -> int:
         return 0  # taken back before the job ran
     reposter_id = info[0]["reposter_id"]
     entry = Entry(repost_id, info[0]["post_id"], reposter_id)
-    if info[0]["follower_count"] > settings.fanout_limit:
-        feeds.mark_big_author(r, reposter_id)
-        return 0
-    if feeds.is_big_author(r, reposter_id):
+    if not feeds.followers_get_fan_out(r, settings, reposter_id, info[0]["follower_count"]):
         return 0
     pushed = 0
     update = {"id": str(repost_id), "post_id": str(entry.post_id), "reposted_by": str(reposter_id)}
@@ -145,6 +139,17 @@ def remove_account_posts(
 def regenerate_feed(user_id: int) -> int:
     """Rebuild one user's feed from Cypher (the same rules as the cold path); returns its size."""
     return _regenerate(worker_context(), user_id)
+
+
+def feeds_to_rebuild(graph: SyncGraph, username: str | None) -> tuple[int | None, int]:
+    """What `rebuild_feeds` will do: (the user's id, or None for everyone; how many feeds).
+    LookupError when there is no such user."""
+    if username is None:
+        return None, graph.read("queries/user_count")[0]["users"]
+    rows = graph.read("queries/user_id_by_username", username=username, viewer_id=None)
+    if not rows:
+        raise LookupError(f"no user is called @{username}")
+    return rows[0]["id"], 1
 
 
 def rebuild_feeds(ctx: WorkerContext, user_id: int | None, progress: Callable[[int], None]) -> int:

@@ -1,10 +1,11 @@
-"""Backups: what goes into an archive (jobs/stores/archive.py), where archives are kept, and
-how their parts go back into the stores.
+"""Making a backup: the graph exported as one moment of it, the images' originals and the
+generated secrets, written as one encrypted archive (jobs/backups/archive.py) to its target
+(jobs/backups/targets.py).
 
 The graph part is an online export, made consistent by pausing writes rather than by stopping
 Neo4j (Community cannot dump a running database):
 
-1. writes are paused everywhere (graph/pause.py): the app answers them 503 with Retry-After,
+1. writes are paused everywhere (flock/core/pause.py): the app answers them 503 with Retry-After,
    while every read, warm or cold, keeps being served;
 2. the transactions that were running when the pause began are let finish;
 3. the export reads every node, then every relationship, in one read transaction;
@@ -28,28 +29,20 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import boto3
 import redis
 
-from flock.settings import KEPT_SECRETS, Settings
-from graph import pause
-from graph.db import SyncGraph
+from flock.core import pause
+from flock.core.db import SyncGraph
+from flock.core.settings import KEPT_SECRETS, Settings
+from jobs.backups import targets
+from jobs.backups.archive import ArchiveWriter, Stage, archive_name, identity_from, quiet_stage
 from jobs.stores import media as media_store
-from jobs.stores.archive import (
-    SUFFIX,
-    ArchiveWriter,
-    OpenedArchive,
-    Stage,
-    archive_name,
-    identity_from,
-    quiet_stage,
-)
 
 log = logging.getLogger("flock.backups")
 
@@ -58,16 +51,10 @@ EXPORT_ATTEMPTS = 3
 PAUSE_TTL = 15.0  # seconds the pause lasts unless renewed (renewed every third of it)
 BATCH = 2000
 LAST_GOOD_KEY = "backup:last-good"
-LAST_ATTEMPT_KEY = "backup:last-attempt"
-LOCK_KEY = "backup:lock"
 
 
 class BackupFailed(Exception):
     """The backup could not be made; nothing was left half-written at the target."""
-
-
-class RestoreFailed(Exception):
-    """The archive was sound, but restoring it did not give back what it holds."""
 
 
 @dataclass
@@ -86,9 +73,6 @@ class _Export:
     media_ids: list[int] = field(default_factory=list)
     attempts: int = 0
     paused_seconds: float = 0.0
-
-
-# ----------------------------------------------------------------------------- backing up
 
 
 def make_backup(
@@ -124,7 +108,7 @@ def make_backup(
         }
         local = writer.close(manifest, work / name, settings.backup_key, stage)
         size = local.stat().st_size
-        location = _store(settings, local, target, name)
+        location = targets.store(settings, local, target, name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.monotonic() - started
@@ -227,14 +211,6 @@ def _encoded(name: str, value: Any) -> Any:
     raise BackupFailed(f"property {name} holds a {kind}, which backups do not store")
 
 
-def _decoded(value: Any) -> Any:
-    if isinstance(value, dict):
-        return base64.b64decode(value["$bytes"])
-    if isinstance(value, list):
-        return [_decoded(item) for item in value]
-    return value
-
-
 def _add_media(
     settings: Settings, writer: ArchiveWriter, media_ids: list[int], stage: Stage
 ) -> list[int]:
@@ -296,196 +272,3 @@ def last_good(r: redis.Redis) -> dict[str, Any] | None:
     """When the last backup was made, where it went and its size (None: none yet)."""
     raw = r.get(LAST_GOOD_KEY)
     return json.loads(raw) if raw else None
-
-
-# ----------------------------------------------------------------------------- where archives live
-
-
-def _s3(settings: Settings):
-    return boto3.client("s3", endpoint_url=settings.s3_endpoint_url or None)
-
-
-def _split_s3(target: str) -> tuple[str, str]:
-    bucket, _, prefix = target.removeprefix("s3://").partition("/")
-    return bucket, prefix.strip("/")
-
-
-def _store(settings: Settings, local: Path, target: str, name: str) -> str:
-    """Put the finished archive at the target; returns where it is."""
-    if target.startswith("s3://"):
-        bucket, prefix = _split_s3(target)
-        key = f"{prefix}/{name}" if prefix else name
-        _s3(settings).upload_file(str(local), bucket, key)
-        return f"s3://{bucket}/{key}"
-    folder = Path(target)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / name
-    shutil.move(local, final)
-    return str(final)
-
-
-def list_archives(settings: Settings, target: str = "") -> list[str]:
-    """The archives at the target, oldest first."""
-    target = target or settings.backup_target
-    if target.startswith("s3://"):
-        bucket, prefix = _split_s3(target)
-        pages = (
-            _s3(settings)
-            .get_paginator("list_objects_v2")
-            .paginate(Bucket=bucket, Prefix=f"{prefix}/" if prefix else "")
-        )
-        keys = [o["Key"] for page in pages for o in page.get("Contents", [])]
-        return sorted(f"s3://{bucket}/{k}" for k in keys if _is_archive(k.rsplit("/", 1)[-1]))
-    folder = Path(target)
-    if not folder.is_dir():
-        return []
-    return sorted(str(p) for p in folder.iterdir() if _is_archive(p.name))
-
-
-def prune_archives(settings: Settings, keep: int, target: str = "") -> list[str]:
-    """Delete all but the newest `keep` archives at the target; returns those deleted."""
-    archives = list_archives(settings, target)
-    old = archives[: max(0, len(archives) - keep)]
-    for location in old:
-        if location.startswith("s3://"):
-            bucket, key = _split_s3(location)
-            _s3(settings).delete_object(Bucket=bucket, Key=key)
-        else:
-            Path(location).unlink(missing_ok=True)
-    return old
-
-
-def _is_archive(name: str) -> bool:
-    return name.startswith("flock-backup-") and name.endswith(SUFFIX)
-
-
-def fetch_archive(settings: Settings, location: str, work_dir: Path) -> Path:
-    """A local path to the archive (downloaded first when it is on S3)."""
-    if not location.startswith("s3://"):
-        return Path(location)
-    bucket, key = _split_s3(location)
-    local = work_dir / key.rsplit("/", 1)[-1]
-    work_dir.mkdir(parents=True, exist_ok=True)
-    _s3(settings).download_file(bucket, key, str(local))
-    return local
-
-
-# ----------------------------------------------------------------------------- scheduled
-
-
-def backup_if_due(settings: Settings, graph: SyncGraph, r: redis.Redis) -> str | None:
-    """The upkeep's scheduled backup: when FLOCK_BACKUP_EVERY_HOURS have passed since the last
-    good one (a failed one is tried again after a tenth of that), one worker makes it and
-    prunes the target to FLOCK_BACKUP_KEEP archives. Returns where it went."""
-    every = settings.backup_every_hours * 3600
-    if every <= 0 or not settings.backup_key:
-        return None
-    now = time.time()
-    good = last_good(r)
-    attempt = float(r.get(LAST_ATTEMPT_KEY) or 0)
-    if good and now - good["at"] < every or now - attempt < every / 10:
-        return None
-    if not r.set(LOCK_KEY, socket.gethostname(), nx=True, ex=3600):
-        return None  # another worker is making it
-    try:
-        r.set(LAST_ATTEMPT_KEY, now)
-        result = make_backup(settings, graph, r)
-        prune_archives(settings, settings.backup_keep)
-        return result.location
-    finally:
-        r.delete(LOCK_KEY)
-
-
-# ----------------------------------------------------------------------------- restoring
-
-
-def graph_is_empty(graph: SyncGraph) -> bool:
-    size = graph.read("backup/graph_size")[0]
-    return size["nodes"] == 0 and size["relationships"] == 0
-
-
-def clear_graph(graph: SyncGraph, stage: Stage) -> None:
-    """Delete every node and relationship (`flock restore --force`)."""
-    total = graph.read("backup/graph_size")[0]["nodes"]
-    with stage("Clearing the graph", total) as advance:
-        while deleted := graph.write("backup/graph_clear", batch=1000)[0]["deleted"]:
-            advance(deleted)
-
-
-def restore_graph(graph: SyncGraph, archive: OpenedArchive, stage: Stage) -> None:
-    """Create the archive's nodes and relationships in an empty graph, then check the counts
-    per label and type against the manifest."""
-    counts = archive.manifest["counts"]
-    total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
-    graph.write("backup/restore_index")
-    with archive.reading() as open_part, stage("Restoring the graph", total) as advance:
-        with gzip.open(open_part(GRAPH_PART), "rt", encoding="utf-8") as lines:
-            header = json.loads(next(lines))
-            if header.get("format") != "flock-graph/1":
-                raise RestoreFailed(f"unknown graph format {header!r}")
-            for kind, batch in _batches(lines):
-                if kind == "n":
-                    graph.write("backup/restore_nodes", nodes=batch)
-                else:
-                    graph.write("backup/restore_relationships", relationships=batch)
-                advance(len(batch))
-    while graph.write("backup/restore_finish", batch=5000)[0]["finished"]:
-        pass
-    graph.write("backup/restore_index_drop")
-    _check_counts(graph, counts)
-
-
-def _batches(lines) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    kind, batch = None, []
-    for line in lines:
-        item = json.loads(line)
-        ((key, value),) = item.items()
-        if kind is not None and (key != kind or len(batch) >= BATCH):
-            yield kind, batch
-            batch = []
-        kind = key
-        if key == "n":
-            node_id, labels, properties = value
-            batch.append({"id": node_id, "labels": labels, "properties": _props(properties)})
-        else:
-            start, end, rel_type, properties = value
-            batch.append(
-                {"start": start, "end": end, "type": rel_type, "properties": _props(properties)}
-            )
-    if batch:
-        yield kind, batch
-
-
-def _props(properties: dict[str, Any]) -> dict[str, Any]:
-    return {key: _decoded(value) for key, value in properties.items()}
-
-
-def _check_counts(graph: SyncGraph, expected: dict[str, dict[str, int]]) -> None:
-    row = graph.read("backup/graph_counts")[0]
-    found = {
-        "nodes": {label: n for label, n in row["labels"] if n},
-        "relationships": {rel_type: n for rel_type, n in row["types"] if n},
-    }
-    if found != expected:
-        raise RestoreFailed(f"the restored graph holds {found}, the archive {expected}")
-
-
-def restore_media(settings: Settings, archive: OpenedArchive, stage: Stage) -> int:
-    """Put every image's original back in the media store (disk or S3)."""
-    store = media_store.media_store(settings)
-    names = archive.part_names("media/")
-    with archive.reading() as open_part, stage("Restoring images", len(names)) as advance:
-        for name in names:
-            store.put(name, open_part(name).read(), "application/octet-stream")
-            advance(1)
-    return len(names)
-
-
-def archived_secrets(archive: OpenedArchive) -> dict[str, str]:
-    """The generated secrets the archive holds, by setting name (secret_key, ...)."""
-    with archive.reading() as open_part:
-        return {
-            setting: open_part(f"secrets/{path}").read().decode()
-            for setting, path in KEPT_SECRETS.items()
-            if f"secrets/{path}" in archive.manifest["parts"]
-        }

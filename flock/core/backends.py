@@ -1,8 +1,8 @@
 """The connections a running app holds: Neo4j, Redis, Typesense and an HTTP client.
 
-Created once when the app starts serving and closed when it stops; views reach them through
-`backends()` and hand them to the use cases. Imports nothing of the app but the settings and
-the Neo4j handle.
+Created once when the app starts serving (or a command runs) and closed when it stops; views
+reach them through `graph.serving.backends()` and hand them to the use cases. No web framework
+here: the worker and the commands import this module too.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import redis.asyncio as aioredis
 import redis.asyncio.sentinel
 import redis.sentinel
 import typesense
-from quart import current_app
+from redis.commands.core import AsyncScript
 
-from flock.settings import Settings
-from graph import pause
-from graph.causal import SharedBookmarks
-from graph.db import Graph
+from flock.core import pause
+from flock.core.causal import SharedBookmarks
+from flock.core.db import Graph
+from flock.core.settings import Settings
 
 
 @dataclass
@@ -140,6 +140,8 @@ def redis_tls(url: str, ca_file: str) -> dict:
     }
 
 
-def backends() -> Backends:
-    """The running app's connections."""
-    return current_app.extensions["flock"]
+def lua_script(text: str) -> AsyncScript:
+    """A Lua script for the app's client: sent once, then called by its digest (EVALSHA, and
+    loaded again by redis-py when a restarted Redis no longer knows it). Call it with
+    `await script(keys=..., args=..., client=r)`."""
+    return AsyncScript(None, text.encode())

@@ -28,11 +28,12 @@ from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
 from rq.utils import parse_composite_key
 
-from flock.settings import Settings
-from graph.db import GRAPH_ERRORS, SyncGraph
+from flock.core.db import GRAPH_ERRORS, SyncGraph
+from flock.core.settings import Settings
 from jobs import queue
+from jobs.backups.schedule import backup_if_due
 from jobs.queue import QUEUE_NAMES, sync_redis
-from jobs.stores import backups, media
+from jobs.stores import media
 
 log = logging.getLogger("flock.jobs.upkeep")
 
@@ -73,7 +74,7 @@ class Upkeep:
         with SyncGraph(self.settings, long=True) as graph:
             while True:
                 try:
-                    backups.backup_if_due(self.settings, graph, self.redis)
+                    backup_if_due(self.settings, graph, self.redis)
                 except Exception as error:  # noqa: BLE001 - logged; tried again later
                     log.warning("backup_failed", extra={"error": repr(error)})
                 time.sleep(TICK)

@@ -1,6 +1,6 @@
 """Writes paused: a flag in Redis that makes every process refuse graph writes for a while.
 
-A backup sets it while it exports the graph (jobs/stores/backups.py), an operator with
+A backup sets it while it exports the graph (jobs/backups/export.py), an operator with
 `flock writes pause`. Write transactions check it before they start and raise `WritesPaused`,
 which the faces answer as a 503 with Retry-After; reads never look at it. The flag expires by
 itself (a backup that dies never leaves the site read-only), and a Redis that cannot be asked

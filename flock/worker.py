@@ -18,12 +18,11 @@ from rq.defaults import DEFAULT_WORKER_TTL
 from rq.exceptions import StopRequested
 from rq.job import Job
 
-from flock.logs import REQUEST_ID
-from flock.settings import Settings
-from graph.backends import sentinel_parts, sync_redis_client
-from jobs import upkeep
+from flock.core.backends import sentinel_parts, sync_redis_client
+from flock.core.logs import REQUEST_ID
+from flock.core.settings import Settings
 from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
-from jobs.tasks import canary
+from jobs.tasks import canary, upkeep
 
 log = logging.getLogger("flock.worker")
 REPLICATED = ContextVar("replicated", default=False)  # Redis has replicas to wait for
@@ -51,7 +50,7 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     RQ ends its loop when Redis goes away; this one then waits for Redis and starts a new loop
     (the RQ worker is built inside it: building one talks to Redis too), so a Redis restart
     never leaves Flock without a worker. Only SIGTERM or SIGINT stop it. Liveness, abandoned
-    jobs, due retries and kept jobs are the upkeep thread's (jobs/upkeep.py)."""
+    jobs, due retries and kept jobs are the upkeep thread's (jobs/tasks/upkeep.py)."""
     # RQ blocks on BLPOP for up to DEQUEUE_SECONDS; a connection whose socket timeout is
     # shorter fails there whenever the queue is idle, and RQ then backs off for up to a minute
     # before it listens again (RQ raises the timeout only for connections made after the

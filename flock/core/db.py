@@ -12,10 +12,10 @@ from typing import Any
 import neo4j
 from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 
-from cypher import statement
-from flock.settings import Settings
-from graph.causal import SharedBookmarks
-from graph.errors import Unavailable
+from cypher import header_params, statement
+from flock.core.causal import SharedBookmarks
+from flock.core.errors import Unavailable
+from flock.core.settings import Settings
 
 WRITES_PAUSED_RETRY_AFTER = 5  # seconds; a backup's pause lasts about that long
 
@@ -72,7 +72,7 @@ class Graph:
     """Async: `await graph.read("queries/user_by_username", username=...)` returns dicts.
 
     `writes_paused`: asked before every write transaction; True refuses it with WritesPaused
-    (graph/pause.py)."""
+    (flock/core/pause.py)."""
 
     def __init__(
         self,
@@ -267,11 +267,9 @@ class SyncGraph:
     def run_discarded(self, name: str) -> None:
         """Run the statement with the example parameters of its header (`:params {...}`) in a
         transaction that is rolled back: Neo4j plans it and keeps the plan, nothing changes."""
-        header = statement(name).split(":params", 1)[1].split("*/", 1)[0].strip()
         with self.driver.session(database=self.database) as session:
-            params = session.run(f"RETURN {header} AS params").single()["params"]
             with session.begin_transaction(timeout=self.timeout) as tx:
-                tx.run(statement(name), params).consume()
+                tx.run(statement(name), header_params(name)).consume()
                 tx.rollback()
 
     def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
