@@ -3,23 +3,19 @@ worker and the app, on free ports with their own data under a temporary director
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
+from helpers import ISOLATED_METRICS_TOKEN, ISOLATED_SIGNUP_LIMIT
 
 from flock.core.settings import Settings
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
-
-ISOLATED_SIGNUP_LIMIT = 20
-ISOLATED_METRICS_TOKEN = "metrics-token-for-tests"
 
 
 def _test_settings(var_dir) -> Settings:
@@ -194,7 +190,7 @@ def new_user(http, sign_up):
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sign_up():
     """Sign up a fresh user through the API of the app `http` talks to, and log in; returns its
     name, password, id and tokens."""
@@ -296,48 +292,3 @@ def visitor(base_url):
         return Visitor(base_url).sign_up(display_name)
 
     return make
-
-
-def stack_env(var_dir) -> dict[str, str]:
-    """A person's shell for a stack of its own: no FLOCK_* URL, a data directory, free ports."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
-    ports = ("PORT", "NEO4J_BOLT_PORT", "REDIS_PORT", "TYPESENSE_PORT", "TYPESENSE_PEERING_PORT")
-    return {
-        **keep,
-        "FLOCK_VAR_DIR": str(var_dir),
-        **{f"FLOCK_{name}": str(free_port()) for name in ports},
-    }
-
-
-@contextlib.contextmanager
-def flock_run(env: dict[str, str], *options: str, wait_until):
-    """`flock run [options]` as an operator starts it, until /readyz is green; stopped with
-    Ctrl-C (SIGINT) afterwards, whatever happened."""
-    import signal
-
-    var_dir = Path(env["FLOCK_VAR_DIR"])
-    log = open(var_dir / "flock-run.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flock.cli", "run", *options],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    ready_url = f"http://127.0.0.1:{env['FLOCK_PORT']}/readyz"
-
-    def ready() -> bool:
-        try:
-            return httpx.get(ready_url, timeout=5).status_code == 200
-        except httpx.HTTPError:
-            return process.poll() is not None
-
-    try:
-        wait_until(ready, timeout=300)
-        assert process.poll() is None, (var_dir / "flock-run.log").read_text()
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()

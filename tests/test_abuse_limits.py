@@ -9,7 +9,7 @@ import re
 import secrets
 
 import httpx
-from conftest import ISOLATED_METRICS_TOKEN, ISOLATED_SIGNUP_LIMIT
+from helpers import ISOLATED_METRICS_TOKEN, ISOLATED_SIGNUP_LIMIT
 
 
 def client_from(base_url: str, address: str, **kwargs) -> httpx.Client:

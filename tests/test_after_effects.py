@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import redis
-from test_media import image_bytes, upload
+from helpers import image_bytes, upload
 
 from jobs.stores.feeds import feed_key
 from jobs.stores.media import VARIANTS, media_key

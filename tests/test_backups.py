@@ -14,14 +14,14 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import httpx
 import pytest
+from helpers import cold_pages, hot_pages, shown, upload
 from neo4j import GraphDatabase
-from test_media import upload
-from test_timelines import cold_pages, hot_pages, shown
 
 from flock.core.settings import Settings
 from flock.stack.processes import free_port
@@ -226,11 +226,26 @@ def originals(settings: Settings, media_ids: list[str]) -> dict[str, bytes]:
     return {m: (settings.media_path / "media" / m / "original").read_bytes() for m in media_ids}
 
 
-def test_restore_drill(tmp_path, backup_key, sign_up):
-    """Back up a random history, destroy the data directory, restore into a new stack on new
-    ports: the same graph to the last property, timelines equal to the cold path and to the
-    original's, every post found by search, every image byte for byte, sessions still valid.
-    Then a wrong key, a flipped byte and a cut-off archive are refused with nothing changed."""
+@dataclass
+class Drill:
+    """A random history backed up from a first stack whose disk is then lost, restored into a
+    second stack on new ports (running for the drill's tests), with what the first showed."""
+
+    archive: Path
+    env: dict[str, str]  # the second stack's, its URLs included
+    settings: Settings
+    made: dict
+    before_graph: tuple
+    before_pages: dict
+    before_images: dict
+    before_originals: dict
+
+
+@pytest.fixture(scope="module")
+def drill(tmp_path_factory, backup_key, sign_up):
+    """The restore drill: back up, destroy the data directory, restore into a new stack. The
+    tests below each check one promise of it, over the one restored stack."""
+    tmp_path = tmp_path_factory.mktemp("drill")
     first_var, second_var = tmp_path / "first", tmp_path / "second"
     first_env = new_stack_env(first_var, backup_key)
     first = Stack(Settings.from_env(first_env))
@@ -239,8 +254,7 @@ def test_restore_drill(tmp_path, backup_key, sign_up):
         with httpx.Client(base_url=f"http://127.0.0.1:{settings.port}", timeout=60) as http:
             made = random_history(http, sign_up, random.Random(20261127))
             drain(settings)
-            users = made["users"]
-            before_pages = {u["username"]: hot_pages(http, u, whole=True) for u in users}
+            before_pages = {u["username"]: hot_pages(http, u, whole=True) for u in made["users"]}
             before_images = served_images(http, made["images"])
         before_originals = originals(settings, made["images"])
         drain(settings)
@@ -262,40 +276,61 @@ def test_restore_drill(tmp_path, backup_key, sign_up):
     second = Stack(Settings.from_env(second_env))
     settings = second.start()
     try:
-        assert graph_dump(settings) == before
-        trail = flock("audit", "verify", env={**second_env, **settings.as_env()})
-        assert trail.returncode == 0, trail.stderr  # the chain came back whole, key and all
-        signups = flock("audit", "--event", "signup", "--limit", "1000", env=second_env)
-        assert len(signups.stdout.splitlines()) == len(users) + 1  # one account left
-        assert originals(settings, made["images"]) == before_originals
-        with (
-            httpx.Client(base_url=f"http://127.0.0.1:{settings.port}", timeout=60) as http,
-            GraphDatabase.driver(
-                settings.neo4j_uri,
-                auth=(settings.neo4j_user, settings.neo4j_password),
-                notifications_min_severity="OFF",
-            ) as neo,
-        ):
-            for user in users:  # the tokens issued before the backup still work
-                pages = hot_pages(http, user, whole=True)
-                assert pages == before_pages[user["username"]], user["username"]
-                assert shown(pages) == cold_pages(neo, user, whole=True), user["username"]
-            for post_id, word in made["words"].items():
-                found = http.get("/api/search", params={"q": word, "type": "tweets"})
-                assert found.status_code == 200, found.text
-                assert [p["id"] for p in found.json()["items"]][:1] == [post_id], word
-            assert served_images(http, made["images"]) == before_images
-            assert len(made["images"]) >= 3
-            _bad_archives_change_nothing(archive, second_env, settings, tmp_path)
-            _writes_around_a_backup(http, second_env, settings, users[0], tmp_path)
+        yield Drill(
+            archive, {**second_env, **settings.as_env()}, settings, made, before,
+            before_pages, before_images, before_originals,
+        )  # fmt: skip
     finally:
         second.stop()
 
 
-def _bad_archives_change_nothing(archive: Path, env, settings: Settings, tmp_path: Path) -> None:
-    """Each refused before anything is touched, even with --force on a running stack."""
-    env = {**env, **settings.as_env()}
-    now = graph_dump(settings)
+@pytest.fixture
+def restored_http(drill):
+    with httpx.Client(base_url=f"http://127.0.0.1:{drill.settings.port}", timeout=60) as http:
+        yield http
+
+
+def test_a_restore_gives_back_the_same_graph_and_audit_trail(drill):
+    """The same graph to the last property; the audit chain whole, key and all."""
+    assert graph_dump(drill.settings) == drill.before_graph
+    trail = flock("audit", "verify", env=drill.env)
+    assert trail.returncode == 0, trail.stderr
+    signups = flock("audit", "--event", "signup", "--limit", "1000", env=drill.env)
+    assert len(signups.stdout.splitlines()) == len(drill.made["users"]) + 1  # one account left
+
+
+def test_restored_timelines_equal_the_original_and_the_cold_path(drill, restored_http):
+    """The tokens issued before the backup still work; every page as it was, and as Cypher
+    computes it."""
+    with GraphDatabase.driver(
+        drill.settings.neo4j_uri,
+        auth=(drill.settings.neo4j_user, drill.settings.neo4j_password),
+        notifications_min_severity="OFF",
+    ) as neo:
+        for user in drill.made["users"]:
+            pages = hot_pages(restored_http, user, whole=True)
+            assert pages == drill.before_pages[user["username"]], user["username"]
+            assert shown(pages) == cold_pages(neo, user, whole=True), user["username"]
+
+
+def test_restored_posts_are_found_by_search(drill, restored_http):
+    for post_id, word in drill.made["words"].items():
+        found = restored_http.get("/api/search", params={"q": word, "type": "tweets"})
+        assert found.status_code == 200, found.text
+        assert [p["id"] for p in found.json()["items"]][:1] == [post_id], word
+
+
+def test_restored_images_are_the_same_byte_for_byte(drill, restored_http):
+    assert len(drill.made["images"]) >= 3
+    assert originals(drill.settings, drill.made["images"]) == drill.before_originals
+    assert served_images(restored_http, drill.made["images"]) == drill.before_images
+
+
+def test_bad_archives_change_nothing(drill, tmp_path):
+    """A wrong key, a flipped byte and a cut-off archive are each refused before anything is
+    touched, even with --force on a running stack."""
+    env, archive = drill.env, drill.archive
+    now = graph_dump(drill.settings)
     data = archive.read_bytes()
     flipped = tmp_path / "flipped.tar.age"
     flipped.write_bytes(data[:5000] + bytes([data[5000] ^ 1]) + data[5001:])
@@ -315,20 +350,24 @@ def _bad_archives_change_nothing(archive: Path, env, settings: Settings, tmp_pat
             assert message in refused.stderr, (command, refused.stderr)
     over = flock("restore", str(archive), env=env)  # sound, but the graph is not empty
     assert over.returncode == 1 and "the graph is not empty" in over.stderr
-    assert graph_dump(settings) == now
+    assert graph_dump(drill.settings) == now
     assert flock("backup", "verify", str(archive), env=env).returncode == 0
 
 
-def _writes_around_a_backup(http, env, settings: Settings, author, tmp_path: Path) -> None:
+def test_writes_around_a_backup_are_kept_or_refused_with_retry_after(
+    drill, restored_http, tmp_path, wait_until
+):
     """While a backup runs, reads are served and a write is either acknowledged or refused
     with a 503 that says when to retry; every write acknowledged before the backup began is
-    in it (restored over the running stack with --force, which also brings back the state)."""
-    env = {**env, **settings.as_env()}
+    in it (restored over the running stack with --force, which also brings back the state).
+    Last of the drill: it restores over the drill's stack."""
+    env, author = drill.env, drill.made["users"][0]
     acknowledged: list[tuple[float, str]] = []
     refused, read_failures, stop = [], [], threading.Event()
+    base_url = str(restored_http.base_url)
 
     def write():
-        with httpx.Client(base_url=str(http.base_url), timeout=60) as client:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
             for n in range(100_000):
                 if stop.is_set():
                     return
@@ -340,7 +379,7 @@ def _writes_around_a_backup(http, env, settings: Settings, author, tmp_path: Pat
                     refused.append(made)
 
     def read():
-        with httpx.Client(base_url=str(http.base_url), timeout=60) as client:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
             while not stop.is_set():
                 page = client.get("/api/timeline", headers=author["auth"])
                 if page.status_code != 200:
@@ -350,15 +389,14 @@ def _writes_around_a_backup(http, env, settings: Settings, author, tmp_path: Pat
     for thread in threads:
         thread.start()
     try:
-        while len(acknowledged) < 5:
-            time.sleep(0.01)
+        wait_until(lambda: len(acknowledged) >= 5, timeout=120)
         started = time.monotonic()
         backed_up = flock("backup", "--to", str(tmp_path / "during"), env=env)
         assert backed_up.returncode == 0, backed_up.stderr
     finally:
         stop.set()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=120)
     assert read_failures == []
     for response in refused:
         assert response.status_code == 503, response.text
@@ -369,7 +407,7 @@ def _writes_around_a_backup(http, env, settings: Settings, author, tmp_path: Pat
     assert back.returncode == 0, back.stdout + back.stderr
     for at, post_id in acknowledged:
         if at < started:
-            assert http.get(f"/api/tweets/{post_id}").status_code == 200, post_id
+            assert restored_http.get(f"/api/tweets/{post_id}").status_code == 200, post_id
 
 
 def test_writes_pause_and_resume(flock_cli, http, new_user, visitor):

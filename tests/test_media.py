@@ -14,21 +14,11 @@ import sys
 import boto3
 import httpx
 import pytest
+from helpers import image_bytes, upload
 from PIL import Image
 
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
-
-
-def image_bytes(fmt: str = "PNG", size=(1200, 800), exif: bytes | None = None) -> bytes:
-    out = io.BytesIO()
-    image = Image.new("RGB", size, (30, 120, 200))
-    image.save(out, fmt, **({"exif": exif} if exif else {}))
-    return out.getvalue()
-
-
-def upload(http, user, data: bytes, name: str = "photo.png") -> httpx.Response:
-    return http.post("/api/media", files={"file": (name, data)}, headers=user["auth"])
 
 
 def test_an_image_is_uploaded_attached_served_and_thumbnailed(http, new_user, drain_queue):

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import flock_run, stack_env
+from helpers import cold_pages, flock_run, hot_pages, stack_env
 from neo4j import GraphDatabase
-from test_timelines import cold_pages, hot_pages
 
 from flock.core.settings import STACK_FILE
 

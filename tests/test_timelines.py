@@ -12,14 +12,12 @@ import re
 import httpx
 import pytest
 import redis
+from helpers import cold_pages, hot_pages, shown
 from neo4j import GraphDatabase
 
-from cypher import statement
 from jobs.stores.feeds import feed_key
 from jobs.stores.post_cache import card_key, marks_key, view_key
 from jobs.tasks.feeds import fan_out_post
-
-MAX_ID = 2**63 - 1
 
 
 @pytest.fixture
@@ -34,83 +32,6 @@ def neo(settings):
         settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
     ) as driver:
         yield driver
-
-
-def hot_pages(http, user, limit=5, whole=False):
-    """Every page of the timeline through the API, following next_max_id: the entry ids, or
-    with `whole` the posts as shown (text, author, counts, the viewer's marks, who reposted)."""
-    pages, max_id = [], None
-    while True:
-        params = {"limit": limit, **({"max_id": max_id} if max_id else {})}
-        response = http.get("/api/timeline", params=params, headers=user["auth"])
-        assert response.status_code == 200, response.text
-        body = response.json()
-        pages.append([p if whole else p["entry_id"] for p in body["items"]])
-        max_id = body["next_max_id"]
-        if max_id is None:
-            return pages
-
-
-# The test's own oracle of what a post shows, written apart from the app's projection
-# (cypher/queries/posts_views.cypher) so that a mistake in that one cannot hide here.
-WHOLE_POSTS = """
-UNWIND $entries AS entry
-MATCH (p:Post {id: entry[1]})<-[:POSTED]-(a:User)
-OPTIONAL MATCH (viewer:User {id: $viewer_id})
-OPTIONAL MATCH (reposter:User {id: entry[2]})
-RETURN toString(entry[0]) AS entry_id, toString(p.id) AS id, p.text AS text,
-       p.edited_at AS edited_at,
-       {id: toString(a.id), username: a.username, display_name: a.display_name} AS author,
-       COUNT { (p)<-[:LIKES]-() } AS like_count,
-       COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted } AS reply_count,
-       COUNT { (p)<-[:REPOSTED]-() } AS repost_count,
-       COUNT { (p)<-[:QUOTES]-(q:Post) WHERE NOT q:Deleted } AS quote_count,
-       toString(p.quote_id) AS quote_id,
-       EXISTS { (viewer)-[:LIKES]->(p) } AS liked_by_me,
-       EXISTS { (viewer)-[:REPOSTED]->(p) } AS reposted_by_me,
-       reposter.username AS reposted_by
-"""
-SHOWN = (
-    "entry_id", "id", "text", "edited_at", "author", "like_count", "reply_count", "repost_count",
-    "quote_count", "quote_id", "liked_by_me", "reposted_by_me", "reposted_by",
-)  # fmt: skip
-
-
-def cold_pages(neo, user, limit=5, whole=False):
-    """The same pages from the named cold-path Cypher query, run directly; `whole` adds what
-    each post shows, read from the graph by the test's own query."""
-    pages, max_id = [], MAX_ID
-    while True:
-        rows = neo.execute_query(
-            statement("queries/home_timeline_ids"),
-            viewer_id=int(user["id"]),
-            max_id=max_id,
-            since_id=0,
-            limit=limit + 1,
-        ).records
-        entries = [[r["id"], r["post_id"], r["reposter_id"]] for r in rows[:limit]]
-        ids = [entry[0] for entry in entries]
-        if whole:
-            shown = neo.execute_query(
-                WHOLE_POSTS, entries=entries, viewer_id=int(user["id"])
-            ).records
-            pages.append([r.data() for r in shown])
-        else:
-            pages.append([str(i) for i in ids])
-        if len(rows) <= limit:
-            return pages
-        max_id = ids[-1]
-
-
-def shown(pages):
-    """What the oracle compares of each post of hot pages."""
-    return [[_shown(post) for post in page] for page in pages]
-
-
-def _shown(post):
-    seen = {key: post[key] for key in SHOWN}
-    seen["reposted_by"] = post["reposted_by"]["username"] if post["reposted_by"] else None
-    return seen
 
 
 def has_feed(rds, user) -> bool:

@@ -69,7 +69,7 @@ def _query(name: str, timeout: float) -> Query:
 
 
 class Graph:
-    """Async: `await graph.read("queries/user_by_username", username=...)` returns dicts.
+    """Async: `await graph.read("queries/user_id_by_username", username=...)` returns dicts.
 
     `writes_paused`: asked before every write transaction; True refuses it with WritesPaused
     (flock/core/pause.py)."""
