@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import redis
 import redis.asyncio as aioredis
 
+from flock.core.backends import lua_script
 from flock.core.db import Graph
 from flock.core.settings import Settings
 
@@ -208,11 +209,15 @@ async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: 
             log.warning("big_author_note_failed", extra={"author": author_id, "error": repr(error)})
 
 
+PUSH = lua_script(PUSH_SCRIPT)
+PUSH_REPOST = lua_script(PUSH_REPOST_SCRIPT)
+
+
 async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
     """The author sees their new post at once; fan-out to followers follows in the worker."""
     try:
         keys = [feed_key(author_id), reposts_key(author_id)]
-        await r.eval(PUSH_SCRIPT, 2, *keys, post_id, settings.timeline_cap)
+        await PUSH(keys=keys, args=[post_id, settings.timeline_cap], client=r)
     except redis.RedisError as error:
         log.warning("own_post_push_failed", extra={"author": author_id, "error": repr(error)})
 
@@ -222,7 +227,7 @@ async def push_own_repost(r: aioredis.Redis, settings: Settings, entry: Entry) -
     try:
         keys = [feed_key(entry.reposter_id), reposts_key(entry.reposter_id)]
         args = _repost_args(settings, entry)
-        await r.eval(PUSH_REPOST_SCRIPT, 2, *keys, *args)
+        await PUSH_REPOST(keys=keys, args=args, client=r)
     except redis.RedisError as error:
         log.warning(
             "own_repost_push_failed", extra={"user": entry.reposter_id, "error": repr(error)}

@@ -221,7 +221,7 @@ def page_from(reply: list) -> CachedPage:
     if len(reply) > 10:
         flags, floor, page.marks_gen, hidden, page.hidden_gen = reply[10:15]
         page.marked = marks_from(post_ids, flags)
-        page.marks_read = set(post_ids) if page.marked is not None else set()
+        page.marks_read = set(post_ids)  # looked up, found or not
         page.marks_floor = int(floor) if floor is not None else None
         page.hidden = hidden_from(hidden)
     return page
