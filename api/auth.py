@@ -48,9 +48,10 @@ async def refresh(data: RefreshRequest):
 @token_required
 @validate_request(LogoutRequest)
 async def logout(data: LogoutRequest):
-    """Revoke this access token and, when given, the refresh token's whole family."""
+    """End this log-in: its access tokens and its refresh tokens stop working at once (and,
+    when a refresh token of another log-in is given, that one's too)."""
     b = backends()
-    await tokens.revoke_access_token(b.redis, g.claims)
+    await refresh_tokens.end_login(b, g.user_id, g.claims.family)
     if data.refresh_token:
         await refresh_tokens.revoke_refresh_token(b, data.refresh_token)
     await audit.record(b, "logout", actor_id=g.user_id)
@@ -60,10 +61,9 @@ async def logout(data: LogoutRequest):
 @blueprint.post("/logout/everywhere")
 @token_required
 async def logout_everywhere():
-    """Revoke this access token, every refresh-token family and every web session of the
-    account (other access tokens run out within their few minutes)."""
+    """End every log-in and web session of the account: every access and refresh token
+    stops working at once, on every device, and open live-update streams close."""
     b = backends()
-    await tokens.revoke_access_token(b.redis, g.claims)
     await web_sessions.end_all_sessions(b, g.user_id)
     await audit.record(b, "logout", actor_id=g.user_id, everywhere=True)
     return "", 204
@@ -76,8 +76,9 @@ async def _token_pair(user_id: int) -> dict:
 
 def _pair(user_id: int, refresh_token: str) -> dict:
     settings = backends().settings
+    family = refresh_tokens.family_of(refresh_token)
     return {
-        "access_token": tokens.issue_access_token(settings, user_id),
+        "access_token": tokens.issue_access_token(settings, user_id, family),
         "token_type": "Bearer",
         "expires_in": settings.access_token_ttl,
         "refresh_token": refresh_token,

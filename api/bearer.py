@@ -51,5 +51,4 @@ async def bearer_claims() -> AccessClaims | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
-    b = backends()
-    return await verify_access_token(b.settings, b.redis, token.strip())
+    return await verify_access_token(backends(), token.strip())

@@ -32,11 +32,19 @@ WITH_TOKEN = ("401", "403")
 WITH_BODY = ("413",)
 ONLY_SOME = {
     "api_auth.signup": ("409",),
+    "api_users.change_my_email": ("409",),
     "api_auth.token": ("401",),
     "api_auth.refresh": ("401",),
     "api_analytics.run_query": ("504",),
 }
 UNSAFE = {"post", "put", "patch", "delete"}
+# Answers that are not JSON, which quart-schema cannot see.
+STREAMS = {
+    "api_streaming.streaming": {
+        "description": "Server-Sent Events (`update`, `delete`, `notification`; `end` last)",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    },
+}
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -110,6 +118,8 @@ class FlockOpenAPI(OpenAPIProvider):
 
 def _complete(operation: dict, method: str, endpoint: str, auth: str | None) -> None:
     responses = operation.setdefault("responses", {})
+    if endpoint in STREAMS:
+        responses[200] = STREAMS[endpoint]
     if not any(200 <= int(code) < 300 for code in responses):
         responses[204] = {"description": "Done; no content"}
     codes = list(EVERY_OPERATION) + list(ONLY_SOME.get(endpoint, ()))

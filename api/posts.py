@@ -93,10 +93,11 @@ async def delete_post(collection: str, post_id: int):
 
 
 @blueprint.get(f"/{COLLECTION}/<int:post_id>/history")
+@token_optional
 @validate_response(History)
 async def post_history(collection: str, post_id: int):
     """The current text and every earlier one, newest first."""
-    return await posts.post_history(backends(), KINDS[collection], post_id)
+    return await posts.post_history(backends(), KINDS[collection], post_id, g.user_id)
 
 
 @blueprint.get(f"/{COLLECTION}/<int:post_id>/replies")

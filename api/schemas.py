@@ -290,7 +290,10 @@ class Trends(BaseModel):
 class SearchResults(BaseModel):
     type: str = Field(description="tweets or users: what `items` holds")
     items: list[Post] | list[PublicUser] = Field(description="Posts or users, best first")
-    found: int = Field(description="How many documents matched (posts: ranked up to 250)")
+    found: int = Field(
+        description="How many of the best matches (up to 250) the caller may see: accounts "
+        "blocked either way, or muted, and their posts are not counted"
+    )
     page: int
     next_page: int | None
 

@@ -2,7 +2,9 @@
 
 New home-timeline entries (`update`), deleted posts (`delete`) and notifications
 (`notification`), each `data` a JSON object; a comment line every FLOCK_STREAM_HEARTBEAT_SECONDS.
-A client that reconnects with `Last-Event-ID` gets what it missed in the last few minutes. The
+A client that reconnects with `Last-Event-ID` gets what it missed in the last few minutes. A
+stream checks at each heartbeat, when told (a log-out, a password change) and when its access
+token expires that its caller still may hold it; if not, it sends `end` and closes. The
 events come through Redis (jobs/stores/live.py), so any app process serves any user; with Redis
 gone the stream ends cleanly and the client's reconnection finds a 503 until it is back.
 """
@@ -10,16 +12,24 @@ gone the stream ends cleanly and the client's reconnection finds a 503 until it 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
+import time
+import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
+from prometheus_client import Counter, Gauge
 from quart import Blueprint, current_app, make_response, request, session
 from redis.exceptions import RedisError
 
 from api.bearer import bearer_claims
 from api.openapi import AUTH_ATTRIBUTE
+from api.tokens import verify_access_token
 from flock.core.backends import Backends
-from flock.core.errors import Unauthorized, Unavailable
+from flock.core.db import GraphUnavailable
+from flock.core.errors import DomainError, TooManyRequests, Unauthorized, Unavailable
 from graph import web_sessions
 from graph.serving import backends
 from jobs.stores import live
@@ -28,6 +38,12 @@ log = logging.getLogger("flock.streaming")
 blueprint = Blueprint("api_streaming", __name__, url_prefix="/api")
 
 CLOSED = None  # what a queue receives when Redis went away: the stream ends
+OPEN_STREAMS = Gauge(
+    "flock_open_streams", "Live-update streams open now", multiprocess_mode="livesum"
+)
+STREAMS_REFUSED = Counter(
+    "flock_streams_refused_total", "Live-update streams refused by a cap", ["cap"]
+)
 
 
 class LiveHub:
@@ -40,6 +56,10 @@ class LiveHub:
         self.pubsub = None
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
+
+    @property
+    def open_streams(self) -> int:
+        return sum(len(queues) for queues in self.queues.values())
 
     async def join(self, user_id: int) -> asyncio.Queue:
         async with self.lock:
@@ -94,47 +114,91 @@ class LiveHub:
 async def streaming():
     """Live updates for the caller (access token, or the web session's cookie) as
     `text/event-stream`: `update`, `delete` and `notification` events; resume with
-    `Last-Event-ID`."""
+    `Last-Event-ID`. The stream ends with an `end` event when its token expires or is revoked,
+    or its session ends (log-out, a password change, "log out everywhere"), within seconds.
+    An account holds at most FLOCK_STREAMS_PER_ACCOUNT streams at once (then 429)."""
     b = backends()
-    user_id = await _streaming_user(b)
+    caller = await _caller(b)
     last_id = request.headers.get("Last-Event-ID", "").strip()
     hub = _hub(b)
+    if hub.open_streams >= b.settings.streams_per_process:
+        STREAMS_REFUSED.labels("process").inc()
+        raise Unavailable(
+            "Too many live-update streams are open here; try again shortly.",
+            headers={"Retry-After": "30"},
+        )
+    stream_id = uuid.uuid4().hex
     try:
-        await live.mark_online(b.redis, user_id)
-        queue = await hub.join(user_id)
-        missed = await live.events_after(b.redis, user_id, last_id) if last_id else []
+        refused = await live.open_stream(
+            b.redis,
+            caller.user_id,
+            stream_id,
+            b.settings.streams_per_account,
+            b.settings.streams_max,
+        )
+        if refused == live.ACCOUNT_AT_CAP:
+            STREAMS_REFUSED.labels("account").inc()
+            raise TooManyRequests(
+                f"At most {b.settings.streams_per_account} live-update streams may be open at "
+                "once; close one first.",
+                headers={"Retry-After": "30"},
+            )
+        if refused == live.SITE_AT_CAP:
+            STREAMS_REFUSED.labels("site").inc()
+            raise Unavailable(
+                "Too many live-update streams are open; try again shortly.",
+                headers={"Retry-After": "30"},
+            )
+        queue = await hub.join(caller.user_id)
+        missed = await live.events_after(b.redis, caller.user_id, last_id) if last_id else []
     except RedisError:
         raise Unavailable(
             "Live updates are unavailable just now; pages still work.",
             headers={"Retry-After": "5"},
         ) from None
     heartbeat = b.settings.stream_heartbeat_seconds
+    user_id = caller.user_id
 
     async def events():
         sent = last_id or None
+        OPEN_STREAMS.inc()
         try:
             yield "retry: 3000\n: connected\n\n"
             for event in missed:
                 yield _format(event)
                 sent = event["id"]
             while True:
+                wait = heartbeat
+                if caller.expires_at is not None:
+                    wait = max(min(wait, caller.expires_at - time.time()), 0)
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+                    event = await asyncio.wait_for(queue.get(), timeout=wait)
                 except TimeoutError:
+                    if ended := await caller.ended(b):
+                        yield _end(ended)
+                        return
                     try:
-                        await live.mark_online(b.redis, user_id)
+                        await live.mark_online(b.redis, user_id, stream_id)
                     except RedisError:
                         return
                     yield ": heartbeat\n\n"
                     continue
                 if event is CLOSED:
                     return
+                if "signal" in event:
+                    if ended := await caller.ended(b):
+                        yield _end(ended)
+                        return
+                    continue
                 if sent and _order(event["id"]) <= _order(sent):
                     continue  # already sent from the log
                 yield _format(event)
                 sent = event["id"]
         finally:
+            OPEN_STREAMS.dec()
             await hub.leave(user_id, queue)
+            with contextlib.suppress(RedisError):
+                await live.close_stream(b.redis, user_id, stream_id)
 
     response = await make_response(
         events(),
@@ -152,15 +216,41 @@ async def streaming():
 setattr(streaming, AUTH_ATTRIBUTE, "required")
 
 
-async def _streaming_user(b: Backends) -> int:
+@dataclass
+class Caller:
+    """Who holds a stream, and how to tell that they no longer may."""
+
+    user_id: int
+    access_token: str | None = None  # None: a web session
+    expires_at: float | None = None  # the access token's expiry
+    session_token: str | None = None
+
+    async def ended(self, b: Backends) -> str | None:
+        """Why the stream must end now (None: it goes on)."""
+        if self.expires_at is not None and time.time() >= self.expires_at:
+            return "token_expired"
+        try:
+            if self.access_token is not None:
+                await verify_access_token(b, self.access_token)
+            elif await web_sessions.session_user(b, self.session_token) is None:
+                return "session_ended"
+        except Unauthorized:
+            return "token_revoked"
+        except (DomainError, GraphUnavailable, RedisError):
+            return "unavailable"  # the client's reconnection will find out which
+        return None
+
+
+async def _caller(b: Backends) -> Caller:
     claims = await bearer_claims()
     if claims is not None:
-        return claims.user_id
+        token = request.headers["Authorization"].partition(" ")[2].strip()
+        return Caller(claims.user_id, access_token=token, expires_at=claims.expires_at)
     token = session.get("sid")
     if isinstance(token, str):
         me = await web_sessions.session_user(b, token)
         if me is not None:
-            return me["id_int"]
+            return Caller(me["id_int"], session_token=token)
     raise Unauthorized(
         "Send an access token (Authorization: Bearer <token>) or sign in.",
         headers={"WWW-Authenticate": 'Bearer realm="flock"'},
@@ -172,6 +262,11 @@ def _hub(b: Backends) -> LiveHub:
     if hub is None:
         hub = current_app.extensions["flock_live_hub"] = LiveHub(b)
     return hub
+
+
+def _end(reason: str) -> str:
+    """The last event of a stream that may not go on: the client should not reconnect as is."""
+    return f"event: end\ndata: {json.dumps({'reason': reason})}\n\n"
 
 
 def _format(event: dict) -> str:

@@ -1,7 +1,8 @@
 """API access tokens: short-lived JWTs (refresh tokens are in graph/refresh_tokens.py).
 
-Access token: HS256 JWT (the one algorithm accepted) with `sub`, `iat`, `exp`, `jti`.
-Logout puts its `jti` on a deny list in Redis until it would have expired.
+Access token: HS256 JWT (the one algorithm accepted) with `sub`, `iat` (to the microsecond),
+`exp`, `jti` and `fam`, the refresh-token family of the log-in it belongs to. Whether it still
+counts (its log-in or every session of the account ended) is graph/revocation.py's check.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
+from flock.core.backends import Backends
 from flock.core.errors import Unauthorized
 from flock.core.settings import Settings
+from graph import revocation
 
 ALGORITHM = "HS256"
 log = logging.getLogger("flock.tokens")
@@ -29,56 +30,53 @@ class AccessClaims:
     user_id: int
     jti: str
     expires_at: int
+    family: str
+    issued_at: float
 
 
-def issue_access_token(settings: Settings, user_id: int) -> str:
-    now = int(time.time())
+def issue_access_token(settings: Settings, user_id: int, family: str) -> str:
+    """An access token of the log-in `family` (its refresh tokens' family)."""
+    now = round(time.time(), 6)
     claims = {
         "sub": str(user_id),
         "iat": now,
-        "exp": now + settings.access_token_ttl,
+        "exp": int(now) + settings.access_token_ttl,
         "jti": uuid.uuid4().hex,
+        "fam": family,
         "typ": "access",
     }
     return jwt.encode(claims, _jwt_key(settings), algorithm=ALGORITHM)
 
 
-async def verify_access_token(
-    settings: Settings, redis: aioredis.Redis, token: str
-) -> AccessClaims:
-    """The claims of a valid, unexpired, unrevoked access token; anything else is 401."""
+async def verify_access_token(b: Backends, token: str) -> AccessClaims:
+    """The claims of a valid, unexpired access token that still counts; anything else is 401
+    (and, with neither Redis nor Neo4j answering, 503: the check fails closed)."""
+    claims = read_access_token(b.settings, token)
+    await revocation.check(
+        b, revocation.TokenFacts(claims.user_id, claims.family, claims.issued_at)
+    )
+    return claims
+
+
+def read_access_token(settings: Settings, token: str) -> AccessClaims:
+    """The claims of a well-signed, unexpired access token (revocation is not checked)."""
     try:
         claims = jwt.decode(
             token,
             _jwt_key(settings),
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "iat", "exp", "jti"]},
+            options={"require": ["sub", "iat", "exp", "jti", "fam"]},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The access token has expired; refresh it.") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("The access token is not valid.") from None
-    if claims.get("typ") != "access" or not str(claims["sub"]).isdigit():
+    sub, family = str(claims["sub"]), claims["fam"]
+    if claims.get("typ") != "access" or not sub.isdigit() or not isinstance(family, str):
         raise Unauthorized("The access token is not valid.")
-    try:
-        revoked = await redis.exists(f"revoked:jti:{claims['jti']}")
-    except RedisError as error:
-        # Availability over strictness: access tokens live minutes, and Redis is derived.
-        log.warning("revocation_check_unavailable", extra={"error": repr(error)})
-        revoked = False
-    if revoked:
-        raise Unauthorized("The access token was revoked.")
-    return AccessClaims(int(claims["sub"]), claims["jti"], int(claims["exp"]))
-
-
-async def revoke_access_token(redis: aioredis.Redis, claims: AccessClaims) -> None:
-    """Deny the token until it would have expired. With Redis down it stays valid for its
-    remaining minutes: logging out still succeeds, and the refresh token is revoked anyway."""
-    ttl = max(claims.expires_at - int(time.time()), 1)
-    try:
-        await redis.set(f"revoked:jti:{claims.jti}", 1, ex=ttl)
-    except RedisError as error:
-        log.warning("access_token_revocation_failed", extra={"error": repr(error)})
+    if not isinstance(claims["iat"], int | float) or len(sub) > 19:
+        raise Unauthorized("The access token is not valid.")
+    return AccessClaims(int(sub), claims["jti"], int(claims["exp"]), family, float(claims["iat"]))
 
 
 def _jwt_key(settings: Settings) -> bytes:

@@ -10,7 +10,6 @@ from quart_schema import (
     validate_response,
 )
 
-from api import tokens
 from api.bearer import token_optional, token_required
 from api.pagination import (
     IdPageQuery,
@@ -34,7 +33,7 @@ from api.schemas import (
     shaped_response,
 )
 from graph import accounts, blocks, follows, posts
-from graph.requests import PasswordChange
+from graph.requests import EmailChange, PasswordChange
 from graph.serving import backends
 
 blueprint = Blueprint("api_users", __name__, url_prefix="/api/users")
@@ -57,15 +56,23 @@ async def update_me(data: ProfilePatch):
     return await accounts.update_profile(backends(), g.user_id, data)
 
 
+@blueprint.put("/me/email")
+@token_required
+@validate_request(EmailChange)
+@validate_response(Me)
+async def change_my_email(data: EmailChange):
+    """Change the e-mail address (needs the current password; wrong guesses count against the
+    account's log-in limit). 409 when another account has it."""
+    return await accounts.change_email(backends(), g.user_id, data)
+
+
 @blueprint.put("/me/password")
 @token_required
 @validate_request(PasswordChange)
 async def change_my_password(data: PasswordChange):
-    """Change the password (needs the current one); every session and refresh token of the
-    account ends, this access token too: log in again with the new password."""
-    b = backends()
-    await accounts.change_password(b, g.user_id, data)
-    await tokens.revoke_access_token(b.redis, g.claims)
+    """Change the password (needs the current one); every session, refresh token and access
+    token of the account ends at once, this one too: log in again with the new password."""
+    await accounts.change_password(backends(), g.user_id, data)
     return "", 204
 
 
@@ -74,9 +81,7 @@ async def change_my_password(data: PasswordChange):
 @validate_request(DeleteAccountRequest)
 async def delete_me(data: DeleteAccountRequest):
     """Delete the account and everything it wrote, liked and followed (needs the password)."""
-    b = backends()
-    await accounts.delete_account(b, g.user_id, data.password)  # its refresh tokens too
-    await tokens.revoke_access_token(b.redis, g.claims)
+    await accounts.delete_account(backends(), g.user_id, data.password)  # its tokens too
     return "", 204
 
 

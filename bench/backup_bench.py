@@ -29,9 +29,8 @@ from pathlib import Path
 
 import httpx
 from PIL import Image, ImageDraw
-from throwaway import DATASET, PORTS, throwaway_stack
+from throwaway import DATASET, PORTS, bench_tokens, throwaway_stack
 
-from api.tokens import issue_access_token
 from flock.core.db import SyncGraph
 from flock.core.settings import Settings
 from flock.stack.processes import free_port
@@ -80,8 +79,8 @@ def seed(settings, args) -> dict[int, str]:
         os.environ.update(settings.as_env())
         context = WorkerContext(settings, graph, sync_redis(settings.redis_url))
         rebuild_feeds(context, None, lambda _: None)
-    long_lived = settings.replace(access_token_ttl=3600)
-    return {u: issue_access_token(long_lived, u) for u in ids.values()}
+        users = list(ids.values())
+        return dict(zip(users, bench_tokens(graph, settings, users), strict=True))
 
 
 def upload_images(base: str, tokens: list[str], count: int) -> None:

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import httpx
 from load import Load, wrk_path
-from throwaway import DATASET, throwaway_stack
+from throwaway import DATASET, bench_tokens, throwaway_stack
 
-from api.tokens import issue_access_token
 from flock.core.db import SyncGraph
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
@@ -82,9 +81,7 @@ def seed(settings, dataset: Path) -> list[str]:
         ids = seed_social_graph(graph, read_edges(dataset), 5, "bench-password-1")
         context = WorkerContext(settings, graph, sync_redis(settings.redis_url))
         rebuild_feeds(context, None, lambda _: None)
-    long_lived = settings.replace(access_token_ttl=3600)
-    tokens = [issue_access_token(long_lived, u) for u in ids.values()]
-    return tokens
+        return bench_tokens(graph, settings, list(ids.values()))
 
 
 def warm_every_feed(base: str, tokens: list[str]) -> None:

@@ -37,9 +37,8 @@ import httpx
 import redis
 from load import Load, Result
 from rq import Queue
-from throwaway import DATASET, throwaway_stack
+from throwaway import DATASET, bench_tokens, throwaway_stack
 
-from api.tokens import issue_access_token
 from flock.core.db import SyncGraph
 from flock.core.ids import new_id
 from flock.core.settings import Settings
@@ -93,9 +92,10 @@ def seed(graph: SyncGraph, settings: Settings, args) -> dict[int, tuple[str, str
     ids = seed_social_graph(
         graph, read_edges(args.dataset), args.tweets_per_user, "bench-password-1"
     )
-    long_lived = settings.replace(access_token_ttl=3600)
+    tokens = bench_tokens(graph, settings, list(ids.values()))
     users = {
-        u: (issue_access_token(long_lived, u), f"username_{index}") for index, u in ids.items()
+        u: (token, f"username_{index}")
+        for (index, u), token in zip(ids.items(), tokens, strict=True)
     }
     print(f"building {len(users)} feeds...", flush=True)
     rebuild_feeds(worker_context(), None, lambda _: None)
@@ -240,8 +240,7 @@ def followee_users(graph: SyncGraph, settings: Settings, n: int) -> tuple[str, s
     context = worker_context()
     for user in (heavy, light):
         rebuild_feeds(context, user["id"], lambda _: None)
-    long_lived = settings.replace(access_token_ttl=3600)
-    tokens = [issue_access_token(long_lived, u["id"]) for u in (heavy, light)]
+    tokens = bench_tokens(graph, settings, [heavy["id"], light["id"]])
     read_once(settings, tokens)
     return tokens[0], tokens[1], [a["id"] for a in accounts]
 
@@ -262,7 +261,7 @@ def fan_out(graph: SyncGraph, settings: Settings, followers: list[int], args) ->
             pipe.delete(feed_key(f), reposts_key(f))
             pipe.zadd(feed_key(f), {SENTINEL: 0})  # materialised, empty feeds
         pipe.execute()
-    token = issue_access_token(settings.replace(access_token_ttl=3600), author["id"])
+    (token,) = bench_tokens(graph, settings, [author["id"]])
     keys = [feed_key(f) for f in followers]
     rng = random.Random(3)
     lags, complete, missing, post_ids = [], [], 0, []

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flock.core.db import SyncGraph
-from flock.core.settings import KEPT_SECRETS, Settings, keep_secret, running_stack
+from flock.core.settings import DATA_KEYS, KEPT_SECRETS, Settings, keep_secret, running_stack
 from flock.stack.stack import Stack
 from graph import audit
 from graph.schema import apply_schema
@@ -65,6 +65,8 @@ def restore(
             "every part matches its checksum"
         )
         archived = backups.archived_secrets(archive)
+        settings = settings.with_kept_data_keys()
+        backups.check_data_keys(settings, archive.manifest)
         stack, settings = _services(settings, archived, say)
         try:
             return _restore_into(
@@ -86,6 +88,9 @@ def _services(
     if all(urls) or running_stack(settings.var_dir):
         return None, settings.with_generated_secrets().with_running_stack()
     fresh_graph = not (settings.var_dir / "neo4j" / "data").exists()
+    for setting, path in DATA_KEYS.items():  # checked against the archive: kept for `make run`
+        if not (settings.var_dir / path).exists():
+            keep_secret(settings.var_dir / path, getattr(settings, setting))
     for setting, value in archived.items():
         path = settings.var_dir / KEPT_SECRETS[setting]
         if getattr(settings, setting) or path.exists():

@@ -11,9 +11,9 @@ from prometheus_client import Counter
 from flock.core.backends import Backends
 from flock.core.errors import Conflict, TooManyRequests, Unauthorized
 from flock.core.ids import new_id
-from graph import audit, ratelimits, user_views, web_sessions
+from graph import audit, personal_data, ratelimits, revocation, user_views, web_sessions
 from graph.passwords import hash_password_async, needs_rehash, verify_password_async
-from graph.requests import PasswordChange, ProfilePatch, SignupRequest
+from graph.requests import EmailChange, PasswordChange, ProfilePatch, SignupRequest
 from jobs import events
 from jobs.stores.home_page import SEEN_EVERY
 
@@ -36,7 +36,7 @@ async def sign_up(b: Backends, form: SignupRequest, client_address: str) -> int:
             "queries/user_create",
             id=new_id(),
             username=form.username,
-            email=str(form.email),
+            **personal_data.email_fields(b.settings, str(form.email)),
             password_hash=await hash_password_async(form.password),
             display_name=form.display_name or form.username,
             now=time.time(),
@@ -68,7 +68,11 @@ async def log_in(
     still does.
     """
     s = b.settings
-    row = await b.graph.read_one("queries/user_credentials_by_login", login=login)
+    row = await b.graph.read_one(
+        "queries/user_credentials_by_login",
+        login=login,
+        email_key=personal_data.email_index(b.settings, login),
+    )
     account = str(row["id"]) if row else login.lower()
     account_key, address_key = f"account:{account}", f"address:{client_address}"
     limits = {account_key: s.login_max_attempts, address_key: s.login_max_attempts_per_address}
@@ -133,40 +137,69 @@ async def update_profile(b: Backends, user_id: int, patch: ProfilePatch) -> dict
         rows = await b.graph.write("queries/user_update_profile", id=user_id, changes=changes)
         if not rows:
             raise Unauthorized("This account no longer exists.")
-        if "email" in changes:
-            await audit.record(b, "email_change", actor_id=user_id)
         await events.profile_changed(b, user_id)
     return await my_profile(b, user_id)
 
 
-async def change_password(b: Backends, user_id: int, form: PasswordChange) -> None:
-    """A new password, given the current one; every session and refresh-token family of the
-    account ends (whoever knew the old password is logged out everywhere)."""
-    row = await b.graph.read_one("queries/user_credentials_by_id", id=user_id)
+async def change_email(b: Backends, user_id: int, form: EmailChange) -> dict[str, Any]:
+    """A new e-mail address, given the current password; a taken one is a 409."""
+    await check_password(b, user_id, form.current_password, "email_change", "current_password")
+    fields = personal_data.email_fields(b.settings, str(form.email))
+    try:
+        row = await b.graph.write_one("queries/user_set_email", id=user_id, **fields)
+    except ConstraintError:
+        message = "That email is already taken."
+        raise Conflict(message, errors={"email": [message]}) from None
     if row is None:
         raise Unauthorized("This account no longer exists.")
-    if not await verify_password_async(row["password_hash"], form.current_password):
-        await audit.record(b, "password_change", "failed", actor_id=user_id)
-        message = "The current password is wrong."
-        raise Unauthorized(message, errors={"current_password": [message]})
+    await audit.record(b, "email_change", actor_id=user_id)
+    return await my_profile(b, user_id)
+
+
+async def change_password(b: Backends, user_id: int, form: PasswordChange) -> None:
+    """A new password, given the current one; every session, refresh-token family and access
+    token of the account ends (whoever knew the old password is logged out everywhere)."""
+    await check_password(b, user_id, form.current_password, "password_change", "current_password")
     new_hash = await hash_password_async(form.new_password)
     await b.graph.write("queries/user_set_password_hash", id=user_id, password_hash=new_hash)
     await web_sessions.end_all_sessions(b, user_id)
     await audit.record(b, "password_change", actor_id=user_id)
 
 
-async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
-    """Remove the account and everything it wrote, liked and followed; returns its post ids."""
+async def check_password(b: Backends, user_id: int, password: str, event: str, field: str):
+    """The account's password, asked again before a change that needs it (a new password,
+    deleting the account). Each try counts against the account's log-in limit, the same
+    counter as log-ins (so a stolen access token cannot guess on): 429 when it is spent, 401
+    naming `field` when the password is wrong; both audited as `event`."""
     row = await b.graph.read_one("queries/user_credentials_by_id", id=user_id)
     if row is None:
         raise Unauthorized("This account no longer exists.")
-    if not await verify_password_async(row["password_hash"], password):
-        await audit.record(b, "account_delete", "failed", actor_id=user_id)
-        raise Unauthorized(
-            "The password is wrong.", errors={"password": ["The password is wrong."]}
+    s, subject = b.settings, f"account:{user_id}"
+    wait = await ratelimits.take(b.redis, "login", {subject: s.login_max_attempts},
+                                 s.login_window_seconds)  # fmt: skip
+    if wait:
+        LOGIN_FAILURES.labels("throttled").inc()
+        await audit.record(b, event, "throttled", actor_id=user_id)
+        raise TooManyRequests(
+            f"Too many wrong passwords. Try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
         )
+    if not await verify_password_async(row["password_hash"], password):
+        LOGIN_FAILURES.labels("failed").inc()
+        await audit.record(b, event, "failed", actor_id=user_id)
+        message = "The current password is wrong." if field == "current_password" else (
+            "The password is wrong.")  # fmt: skip
+        raise Unauthorized(message, errors={field: [message]})
+    await ratelimits.reset(b.redis, "login", [subject])
+
+
+async def delete_account(b: Backends, user_id: int, password: str) -> list[int]:
+    """Remove the account and everything it wrote, liked and followed; returns its post ids."""
+    await check_password(b, user_id, password, "account_delete", "password")
     await audit.record(b, "account_delete", actor_id=user_id)  # while the name is there
-    row = await b.graph.write_one("queries/user_delete", id=user_id, now=time.time())
+    now = time.time()
+    row = await b.graph.write_one("queries/user_delete", id=user_id, now=now)
+    await revocation.end_everything(b, user_id, now)
     if row is None:
         return []
     await events.account_deleted(

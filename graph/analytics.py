@@ -19,7 +19,7 @@ import neo4j
 from neo4j.exceptions import ClientError, CypherSyntaxError, Neo4jError
 
 from cypher import header_params, header_required, names, statement
-from flock.core.db import neo4j_target
+from flock.core.db import bounded, neo4j_target
 from flock.core.errors import DomainError, Forbidden, Invalid, NotFound
 from flock.core.settings import Settings
 
@@ -92,6 +92,7 @@ async def run_read_only(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> Result:
     """Run any Cypher in a READ transaction with a timeout and a row cap; nothing is committed."""
+    bounded(params)
     try:
         async with driver.session(
             database=database, default_access_mode=neo4j.READ_ACCESS

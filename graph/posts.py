@@ -152,7 +152,12 @@ def may_delete_post(user_id: int | None, post: dict[str, Any]) -> bool:
     return may_delete(user_id, int(post["author"]["id"]), int(root_author) if root_author else None)
 
 
-async def post_history(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
+async def post_history(
+    b: Backends, kind: str, post_id: int, viewer_id: int | None
+) -> dict[str, Any]:
+    """The post's current text and every earlier one, newest first; a 404 where the post
+    itself is (gone, or its author and the viewer blocked either way)."""
+    await get_post(b, kind, post_id, viewer_id)
     row = await b.graph.read_one("queries/post_history", id=post_id, kind=kind)
     if row is None:
         raise NotFound(f"That {kind.lower()} does not exist.")

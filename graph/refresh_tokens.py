@@ -18,7 +18,7 @@ import uuid
 
 from flock.core.backends import Backends
 from flock.core.errors import Unauthorized
-from graph import audit
+from graph import audit, revocation
 
 log = logging.getLogger("flock.tokens")
 
@@ -50,7 +50,7 @@ async def rotate_refresh_token(b: Backends, token: str) -> tuple[int, str]:
     if row["revoked"]:
         raise Unauthorized("The refresh token was revoked.")
     if row["reused"]:
-        await b.graph.write("queries/refresh_family_revoke", digest=None, family=row["family"])
+        await end_login(b, row["user_id"], row["family"])
         log.warning("refresh_token_reuse", extra={"user": row["user_id"], "family": row["family"]})
         await audit.record(b, "refresh_token_reuse", "refused", actor_id=row["user_id"])
         raise Unauthorized("The refresh token was already used; log in again.")
@@ -58,8 +58,24 @@ async def rotate_refresh_token(b: Backends, token: str) -> tuple[int, str]:
 
 
 async def revoke_refresh_token(b: Backends, token: str) -> None:
-    """Log-out: the token's whole family stops working."""
-    await b.graph.write("queries/refresh_family_revoke", digest=_digest(token), family=None)
+    """Log-out with a refresh token: its whole log-in (family) stops working, access tokens
+    included."""
+    row = await b.graph.write_one(
+        "queries/refresh_family_revoke", digest=_digest(token), family=None
+    )
+    if row is not None:
+        await revocation.end_login(b, row["user_id"], row["family"])
+
+
+async def end_login(b: Backends, user_id: int, family: str) -> None:
+    """The log-in `family` ends: its refresh tokens and access tokens stop working now."""
+    await b.graph.write("queries/refresh_family_revoke", digest=None, family=family)
+    await revocation.end_login(b, user_id, family)
+
+
+def family_of(token: str) -> str:
+    """The log-in (family) a refresh token belongs to."""
+    return token.partition(".")[0]
 
 
 def _digest(token: str) -> str:

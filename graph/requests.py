@@ -137,6 +137,11 @@ class DeleteAccountRequest(Strict):
     password: str
 
 
+class EmailChange(Strict):
+    email: EmailStr
+    current_password: str
+
+
 class PasswordChange(Strict):
     current_password: str
     new_password: str = Field(description="10 to 128 characters, not a common password")

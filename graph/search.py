@@ -82,12 +82,11 @@ async def search_posts(
     hits = await _rank_for_viewer(b, viewer_id, result["hits"])
     start = (page - 1) * limit
     chosen = [int(hit["document"]["id"]) for hit in hits[start : start + limit]]
-    found = min(result["found"], SEARCH_WINDOW)
     return {
         "items": await hydrate(b, viewer_id, chosen),
-        "found": result["found"],
+        "found": len(hits),  # of the best matches, those the viewer may see
         "page": page,
-        "next_page": page + 1 if start + limit < found else None,
+        "next_page": page + 1 if start + limit < len(hits) else None,
     }
 
 
@@ -103,16 +102,21 @@ async def search_users(
         "sort_by": "_text_match:desc,follower_count:desc",
         "include_fields": "id",
         "highlight_fields": "none",
-        "per_page": limit,
-        "page": page,
+        "per_page": SEARCH_WINDOW,
+        "page": 1,
     }
     result = await _search(b, search_index.USERS, params)
     ids = [int(hit["document"]["id"]) for hit in result["hits"]]
+    if viewer_id is not None and ids:
+        row = await b.graph.read_one("queries/followed_among", viewer_id=viewer_id, user_ids=ids)
+        hidden = set(row["hidden"]) if row else set()
+        ids = [i for i in ids if i not in hidden]
+    start = (page - 1) * limit
     return {
-        "items": await user_views.profiles(b, viewer_id, ids, hide_muted=True),
-        "found": result["found"],
+        "items": await user_views.profiles(b, viewer_id, ids[start : start + limit]),
+        "found": len(ids),  # of the best matches, those the viewer may see
         "page": page,
-        "next_page": page + 1 if page * limit < result["found"] else None,
+        "next_page": page + 1 if start + limit < len(ids) else None,
     }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flock.core.db import SyncGraph
 from flock.core.ids import new_id
+from graph import personal_data
 from graph.passwords import hash_password
 
 BATCH = 2000
@@ -49,7 +50,13 @@ def seed_social_graph(
     now = time.time()
     password_hash = hash_password(password)
     users = [
-        {"id": ids[i], "username": f"username_{i}", "display_name": f"User {i}"} for i in indexes
+        {
+            "id": ids[i],
+            "username": f"username_{i}",
+            "display_name": f"User {i}",
+            **personal_data.email_fields(graph.settings, f"username_{i}@seed.flock.invalid"),
+        }
+        for i in indexes
     ]
     for start in range(0, len(users), BATCH):
         chunk = users[start : start + BATCH]

@@ -13,6 +13,7 @@ from typing import Any
 
 from flock.core.backends import Backends
 from flock.core.errors import NotFound
+from graph import personal_data
 
 CARD_FIELDS = ("id", "username", "display_name")  # a post's author, a notification's actor
 LIST_FIELDS = (*CARD_FIELDS, "bio")  # a row of a list of people
@@ -75,7 +76,9 @@ async def own_profile(b: Backends, user_id: int) -> dict[str, Any] | None:
     rows = await _read(b, [user_id], user_id, counts=True)
     if not rows:
         return None
-    return {**_profile(rows[0]), **rows[0]["own"]}
+    own = rows[0]["own"]
+    email = personal_data.read_email(b.settings, own["email"])
+    return {**_profile(rows[0]), "email": email, "roles": own["roles"]}
 
 
 async def user_page(

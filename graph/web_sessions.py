@@ -16,7 +16,7 @@ from typing import Any
 
 from flock.core.backends import Backends
 from flock.core.errors import Unauthorized
-from graph import user_views
+from graph import revocation, user_views
 
 
 async def start_session(b: Backends, user_id: int) -> str:
@@ -45,13 +45,18 @@ async def session_user(b: Backends, token: str) -> dict[str, Any] | None:
 
 
 async def end_session(b: Backends, token: str) -> None:
-    await b.graph.write("queries/web_session_delete", digest=_digest(token))
+    """Log-out of this browser: the session ends, and its open live-update stream with it."""
+    row = await b.graph.write_one("queries/web_session_delete", digest=_digest(token))
+    if row is not None and row["user_id"] is not None:
+        await revocation.tell_streams(b, row["user_id"])
 
 
 async def end_all_sessions(b: Backends, user_id: int) -> dict[str, int]:
-    """Every web session and refresh-token family of the user ends (access tokens, which live
-    minutes, run out by themselves)."""
-    row = await b.graph.write_one("queries/user_sessions_end_all", user_id=user_id)
+    """Every web session, refresh-token family and access token of the user ends now, on
+    every device (graph/revocation.py), and their open live-update streams close."""
+    now = time.time()
+    row = await b.graph.write_one("queries/user_sessions_end_all", user_id=user_id, now=now)
+    await revocation.end_everything(b, user_id, now)
     return row or {"sessions": 0, "tokens": 0}
 
 

@@ -159,7 +159,7 @@ def test_expired_access_token_is_refused(settings):
     from api.tokens import issue_access_token
 
     short_lived = settings.replace(access_token_ttl=-5)
-    token = issue_access_token(short_lived, 12345)
+    token = issue_access_token(short_lived, 12345, "a-family")
     with pytest.raises(pyjwt.ExpiredSignatureError):
         pyjwt.decode(
             token, options={"verify_signature": False, "verify_exp": True}, algorithms=["HS256"]
@@ -324,3 +324,46 @@ def test_log_in_refresh_and_log_out_work_while_redis_is_down(isolated_stack, sig
         redis.Redis.from_url(settings.redis_url).flushall()  # every derived thing gone
         kept = http.post("/api/auth/refresh", json={"refresh_token": user["refresh"]})
         assert kept.status_code == 200, kept.text  # the first log-in still holds
+
+
+def test_an_operator_logs_an_account_out_everywhere_at_once(http, new_user, flock_cli):
+    """`flock users log-out NAME` (a stolen device): every token of the account is refused at
+    once, the refresh token too, and the command is in the audit trail."""
+    user = new_user("lo")
+    assert http.get("/api/users/me", headers=user["auth"]).status_code == 200
+    done = flock_cli("users", "log-out", user["username"])
+    assert done.returncode == 0, done.stderr
+    assert http.get("/api/users/me", headers=user["auth"]).status_code == 401
+    refreshed = http.post("/api/auth/refresh", json={"refresh_token": user["refresh"]})
+    assert refreshed.status_code == 401
+    trail = flock_cli("audit", "--event", "admin_logout")
+    assert user["username"] in trail.stdout
+    assert flock_cli("users", "log-out", "nobody_at_all").returncode == 1
+
+
+@pytest.mark.parametrize("attempt", ["password", "email", "delete"])
+def test_guessing_the_current_password_with_a_token_is_throttled(http, new_user, settings, attempt):
+    """A stolen access token cannot guess the password on: each wrong current password of a
+    password change, an e-mail change or a deletion counts against the account's log-in
+    limit, and then even the right one waits (429 with Retry-After); audited."""
+    user = new_user("pg")
+
+    def guess(password: str) -> httpx.Response:
+        if attempt == "password":
+            body = {"current_password": password, "new_password": "another-long-passphrase"}
+            return http.put("/api/users/me/password", json=body, headers=user["auth"])
+        if attempt == "email":
+            body = {"email": f"{user['username']}@new.example.org", "current_password": password}
+            return http.put("/api/users/me/email", json=body, headers=user["auth"])
+        return http.request("DELETE", "/api/users/me", json={"password": password},
+                            headers=user["auth"])  # fmt: skip
+
+    answers = [guess(f"wrong-{n}").status_code for n in range(settings.login_max_attempts + 3)]
+    assert answers[: settings.login_max_attempts] == [401] * settings.login_max_attempts
+    assert set(answers[settings.login_max_attempts :]) == {429}
+    right = guess(user["password"])
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+    login = http.post(
+        "/api/auth/token", json={"login": user["username"], "password": user["password"]}
+    )
+    assert login.status_code == 429  # one counter for every check of the password

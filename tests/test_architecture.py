@@ -72,3 +72,12 @@ def test_every_cypher_file_names_itself_and_gives_example_params():
         given = set(re.findall(r"(\w+):", lines[2].removeprefix(":params")))
         assert lines[2].startswith(":params {"), name
         assert set(re.findall(r"\$(\w+)", body)) <= given, name
+
+
+def test_the_data_directory_is_var_at_the_top_of_the_repository(monkeypatch):
+    """`make run` keeps its data (and Neo4j's jars) under ./var, whatever folder the settings
+    module sits in."""
+    from flock.core.settings import Settings
+
+    monkeypatch.delenv("FLOCK_VAR_DIR", raising=False)
+    assert Settings.from_env({}, generate_secrets=False).var_dir == ROOT / "var"

@@ -23,7 +23,7 @@ import pytest
 from helpers import cold_pages, hot_pages, shown, upload
 from neo4j import GraphDatabase
 
-from flock.core.settings import Settings
+from flock.core.settings import Settings, new_data_key
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
 
@@ -32,12 +32,20 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("FLOCK_")}
 
 
+# The data keys an operator keeps away from the machine, with the backup key: a restore onto a
+# new disk is given them (archives never hold them).
+DATA_KEY, DATA_INDEX_KEY = new_data_key(), secrets.token_urlsafe(32)
+
+
 def new_stack_env(var_dir: Path, key: str) -> dict[str, str]:
-    """A person's shell for a stack of its own: a data directory, free ports, the backup key."""
+    """A person's shell for a stack of its own: a data directory, free ports, the backup key
+    and the data keys."""
     return {
         **clean_env(),
         "FLOCK_VAR_DIR": str(var_dir),
         "FLOCK_BACKUP_KEY": key,
+        "FLOCK_DATA_KEY": DATA_KEY,
+        "FLOCK_DATA_INDEX_KEY": DATA_INDEX_KEY,
         "FLOCK_POSTS_PER_HOUR": "100000",
         "FLOCK_UPLOADS_PER_HOUR": "1000",
         "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": "100000",
@@ -348,6 +356,14 @@ def test_bad_archives_change_nothing(drill, tmp_path):
             refused = flock(*command, env={**env, **change})
             assert refused.returncode == 1, (command, refused.stdout)
             assert message in refused.stderr, (command, refused.stderr)
+    wrong_keys = [
+        ({"FLOCK_DATA_KEY": new_data_key()}, "FLOCK_DATA_KEY does not open this archive"),
+        ({"FLOCK_DATA_INDEX_KEY": "another"}, "FLOCK_DATA_INDEX_KEY does not match"),
+        ({"FLOCK_DATA_KEY": "", "FLOCK_VAR_DIR": str(tmp_path / "empty")}, "must be the data keys"),
+    ]
+    for change, message in wrong_keys:
+        refused = flock("restore", "--force", str(archive), env={**env, **change})
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr
     over = flock("restore", str(archive), env=env)  # sound, but the graph is not empty
     assert over.returncode == 1 and "the graph is not empty" in over.stderr
     assert graph_dump(drill.settings) == now

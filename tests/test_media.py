@@ -287,6 +287,11 @@ def test_media_in_s3(s3_stack, sign_up, wait_until):
         wait_until(lambda: queue.count == 0 and _keys(s3, bucket, media_id) == expected)
         with Image.open(io.BytesIO(http.get(f"/media/{media_id}/thumb").content)) as small:
             assert small.format == "JPEG"
+        for variant in expected:  # encrypted by S3, and the original by Flock before that
+            key = f"media/{media_id}/{variant}"
+            assert s3.head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
+        original = s3.get_object(Bucket=bucket, Key=f"media/{media_id}/original")["Body"].read()
+        assert original.startswith(b"FLKE1") and image_bytes()[:64] not in original
         assert http.delete(f"/api/tweets/{posted.json()['id']}", headers=auth).status_code == 204
         wait_until(lambda: _keys(s3, bucket, media_id) == set())
 

@@ -146,3 +146,85 @@ def test_with_redis_down_the_stream_closes_and_pages_keep_working(isolated_stack
         assert again.headers["content-type"].startswith("application/problem+json")
         assert http.get("/api/timeline", headers=user["auth"]).status_code == 200
         stream.close()
+
+
+@pytest.mark.parametrize("ending", ["logout", "everywhere", "password"])
+def test_an_open_stream_ends_within_seconds_when_its_log_in_ends(
+    http, new_user, open_stream, sign_up, ending
+):
+    """Log-out, "log out everywhere" (from another device) and a password change each end
+    the open stream with an `end` event, within seconds, and its token is refused after."""
+    user = new_user("se")
+    stream = open_stream(user)
+    assert stream.status == 200
+    if ending == "logout":
+        done = http.post("/api/auth/logout", json={}, headers=user["auth"])
+    else:
+        other = http.post(
+            "/api/auth/token", json={"login": user["username"], "password": user["password"]}
+        ).json()
+        other_auth = {"Authorization": f"Bearer {other['access_token']}"}
+        if ending == "everywhere":
+            done = http.post("/api/auth/logout/everywhere", headers=other_auth)
+        else:
+            change = {"current_password": user["password"], "new_password": "a-new-pass-phrase-9"}
+            done = http.put("/api/users/me/password", json=change, headers=other_auth)
+    assert done.status_code == 204, done.text
+    started = time.monotonic()
+    end = stream.next("end", timeout=10)
+    assert end["data"]["reason"] == "token_revoked"
+    assert stream.ended.wait(10) and time.monotonic() - started < 10
+    assert http.get("/api/users/me", headers=user["auth"]).status_code == 401
+
+
+def test_an_open_stream_ends_when_its_token_expires(http, new_user, base_url, settings):
+    """A token that expires while its stream is open ends the stream at its expiry."""
+    from api.tokens import issue_access_token
+    from graph.refresh_tokens import family_of
+
+    user = new_user("sx")
+    short = issue_access_token(
+        settings.replace(access_token_ttl=3), int(user["id"]), family_of(user["refresh"])
+    )
+    stream = Stream(base_url, {"Authorization": f"Bearer {short}"})
+    try:
+        assert stream.status == 200
+        assert stream.next("end", timeout=15)["data"]["reason"] == "token_expired"
+        assert stream.ended.wait(10)
+    finally:
+        stream.close()
+
+
+def test_an_account_holds_a_handful_of_streams_at_most(new_user, open_stream, http, settings):
+    """The next stream past FLOCK_STREAMS_PER_ACCOUNT is a 429 with a problem body; closing one
+    makes room."""
+    user = new_user("sc")
+    streams = [open_stream(user) for _ in range(settings.streams_per_account)]
+    assert all(s.status == 200 for s in streams)
+    refused = http.get("/api/streaming", headers=user["auth"])
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["content-type"] == "application/problem+json"
+    streams[0].close()
+    deadline = time.monotonic() + 15
+    while True:  # the stream's server side notices the client has gone
+        again = Stream(http.base_url, user["auth"])
+        if again.status == 200 or time.monotonic() > deadline:
+            break
+        again.close()
+        time.sleep(0.2)
+    assert again.status == 200
+    again.close()
+    metrics = http.get("/metrics").text
+    assert 'flock_streams_refused_total{cap="account"}' in metrics
+
+
+def test_a_revoked_token_stays_refused_while_redis_is_down(isolated_stack, sign_up, request):
+    """The revocation check fails closed: with Redis away it asks the graph."""
+    _, settings = isolated_stack
+    base = f"http://{settings.host}:{settings.port}"
+    with httpx.Client(base_url=base, timeout=30) as http:
+        kept, ended = sign_up(http, "rk"), sign_up(http, "re")
+        assert http.post("/api/auth/logout", json={}, headers=ended["auth"]).status_code == 204
+        request.getfixturevalue("redis_stopped")
+        assert http.get("/api/users/me", headers=ended["auth"]).status_code == 401
+        assert http.get("/api/users/me", headers=kept["auth"]).status_code == 200

@@ -132,7 +132,7 @@ async def delete(collection: str, post_id: int):
 async def history(collection: str, post_id: int):
     kind = kind_of(collection)
     post = await posts.get_post(backends(), kind, post_id, viewer_id())
-    found = await posts.post_history(backends(), kind, post_id)
+    found = await posts.post_history(backends(), kind, post_id, viewer_id())
     return await render_template("post_history.html", post=post, history=found)
 
 

@@ -5,6 +5,6 @@ name: queries/refresh_family_revoke
 // Revokes every refresh token of the family of the token with this digest, or of $family.
 OPTIONAL MATCH (given:RefreshToken {digest: $digest})
 WITH coalesce(given.family, $family) AS family
-MATCH (t:RefreshToken {family: family})
+MATCH (u:User)-[:HAS_REFRESH_TOKEN]->(t:RefreshToken {family: family})
 SET t.revoked = true
-RETURN count(t) AS revoked
+RETURN family, u.id AS user_id, count(t) AS revoked

@@ -1,10 +1,12 @@
 /*
 name: queries/user_sessions_end_all
-:params {user_id: 1}
+:params {user_id: 1, now: 1764201600.0}
 */
-// "Log out everywhere": every web session of the user ends and every refresh-token family
-// stops working. Returns how many of each.
+// "Log out everywhere": every web session of the user ends, every refresh-token family stops
+// working, and every access token issued before $now is refused (graph/revocation.py).
+// Returns how many sessions and refresh tokens ended.
 MATCH (u:User {id: $user_id})
+SET u.tokens_valid_after = $now
 CALL (u) {
   OPTIONAL MATCH (u)-[:HAS_SESSION]->(s:WebSession)
   DETACH DELETE s

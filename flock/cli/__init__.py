@@ -13,7 +13,7 @@ import click
 import neo4j
 import redis
 
-from flock.cli import backups, cypher, derived, stack, trail, users, worker
+from flock.cli import backups, cypher, derived, keys, stack, trail, users, worker
 from flock.core.logs import configure_logging
 
 
@@ -39,6 +39,7 @@ for command in (
     trail.writes,
     cypher.cypher_command,
     users.users,
+    keys.keys,
 ):
     cli.add_command(command)
 

@@ -16,7 +16,7 @@ from flock.stack.processes import StackError
 from jobs.backups import targets
 from jobs.backups.archive import ArchiveRefused, KeyMissing, new_key, open_archive
 from jobs.backups.export import BackupFailed, make_backup
-from jobs.backups.restore import RestoreFailed
+from jobs.backups.restore import DataKeysRefused, RestoreFailed
 from jobs.queue import sync_redis
 
 
@@ -100,7 +100,7 @@ def restore(archive: str, force: bool) -> None:
     settings = load_settings(stack=False, secrets=False)
     try:
         done = restore_archive(settings, archive, force, stage, click.echo)
-    except (ArchiveRefused, KeyMissing, RestoreRefused) as error:
+    except (ArchiveRefused, KeyMissing, RestoreRefused, DataKeysRefused) as error:
         fail("restore", f"refused, nothing was changed: {error}")
     except (RestoreFailed, StackError) as error:
         fail("restore", f"failed: {error}")

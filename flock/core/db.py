@@ -2,10 +2,19 @@
 
 `Graph` is the async handle the app uses; `SyncGraph` is the same for RQ tasks and the CLI.
 This module and `cypher/` are the only code that sends Cypher.
+
+A request never waits on Neo4j for longer than FLOCK_NEO4J_DEADLINE: each call of `Graph` (a
+connection from the pool, the statement, its retries: the whole call) is given up after it,
+so a hung Neo4j (stopped, not dead: its sockets stay open) cannot pile requests up. After a
+call ran past its deadline or found Neo4j unreachable, the `Breaker` answers new calls at once
+with GraphUnavailable (503 with Retry-After) for a few seconds, then lets one call through as
+a probe: when it succeeds, calls flow again. Reads served from Redis go on meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -14,7 +23,8 @@ from neo4j import AsyncGraphDatabase, GraphDatabase, Query, RoutingControl
 
 from cypher import header_params, statement
 from flock.core.causal import SharedBookmarks
-from flock.core.errors import Unavailable
+from flock.core.errors import Invalid, Unavailable
+from flock.core.ids import MAX_ID
 from flock.core.settings import Settings
 
 WRITES_PAUSED_RETRY_AFTER = 5  # seconds; a backup's pause lasts about that long
@@ -48,8 +58,34 @@ _UNAVAILABLE = (
     neo4j.exceptions.SessionExpired,
     neo4j.exceptions.TransientError,
 )
+# ... of which these mean Neo4j is away or not answering at all (the breaker opens).
+_UNREACHABLE = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired)
 _TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 _BAD_BOOKMARK = "Neo.ClientError.Transaction.InvalidBookmark"
+
+
+class Breaker:
+    """Fails calls fast while Neo4j is known to be unresponsive (one per app process)."""
+
+    def __init__(self, cooldown: float):
+        self.cooldown = cooldown
+        self.open_until = 0.0  # 0: closed, calls flow
+        self.probing = False
+
+    def before(self, name: str) -> bool:
+        """Whether this call may go; False: it is the probe. Raises while open."""
+        if not self.open_until:
+            return True
+        if time.monotonic() < self.open_until or self.probing:
+            raise GraphUnavailable(f"{name}: Neo4j is not answering (checked moments ago)")
+        self.probing = True
+        return False
+
+    def succeeded(self) -> None:
+        self.open_until, self.probing = 0.0, False
+
+    def failed(self) -> None:
+        self.open_until, self.probing = time.monotonic() + self.cooldown, False
 
 
 def neo4j_target(settings: Settings) -> tuple[str, dict[str, Any]]:
@@ -62,6 +98,26 @@ def neo4j_target(settings: Settings) -> tuple[str, dict[str, Any]]:
         trusted = neo4j.TrustCustomCAs(settings.ca_file)
         return f"{scheme[:-2]}{sep}{rest}", {"encrypted": True, "trusted_certificates": trusted}
     return uri, {}
+
+
+INT64 = (-MAX_ID - 1, MAX_ID)  # what Neo4j's integers hold (a signed 64-bit integer)
+
+
+def bounded(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters, once every integer in them (nested included) is one Neo4j can hold; a
+    larger one is the client's mistake (422), never the driver's OverflowError (a 500). Every
+    parameter a request sends to Neo4j passes here, so a new one cannot forget it."""
+    stack = list(params.values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, int) and not isinstance(value, bool):
+            if not INT64[0] <= value <= INT64[1]:
+                raise Invalid("A number is out of range (at most 64 bits).")
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return params
 
 
 def _query(name: str, timeout: float) -> Query:
@@ -92,6 +148,8 @@ class Graph:
         )
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_query_timeout
+        self.deadline = settings.neo4j_deadline
+        self.breaker = Breaker(cooldown=min(settings.neo4j_deadline, 3.0))
         self.writes_paused = writes_paused
         self.bookmarks = bookmarks
 
@@ -117,19 +175,21 @@ class Graph:
         if self.writes_paused is not None and await self.writes_paused():
             raise WritesPaused(then)
 
+        bounded(first_params)
+
         async def work(tx) -> dict[str, Any]:
             row = await (await tx.run(statement(first), first_params)).single()
             params = build(row.data())
             await (await tx.run(statement(then), params)).consume()
             return params
 
-        try:
+        async def call() -> dict[str, Any]:
             async with self.driver.session(
                 database=self.database, bookmark_manager=self.bookmarks
             ) as session:
                 return await session.execute_write(work)
-        except _UNAVAILABLE as error:
-            raise GraphUnavailable(f"{then}: {error}") from error
+
+        return await self._guarded(then, call)
 
     async def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
         rows = await self.read(name, **params)
@@ -140,29 +200,66 @@ class Graph:
         return rows[0] if rows else None
 
     async def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
-        try:
-            return await self._execute(name, params, routing)
-        except _UNAVAILABLE as error:
-            raise GraphUnavailable(f"{name}: {error}") from error
-        except neo4j.exceptions.ClientError as error:
-            if error.code and error.code.startswith(_TIMED_OUT):
-                raise GraphUnavailable(f"{name}: timed out") from error
-            if error.code and error.code.startswith(_BAD_BOOKMARK) and self.bookmarks:
-                await self.bookmarks.forget()  # from another database: start afresh
+        async def call() -> list[dict]:
+            try:
                 return await self._execute(name, params, routing)
+            except neo4j.exceptions.ClientError as error:
+                if error.code and error.code.startswith(_TIMED_OUT):
+                    raise GraphUnavailable(f"{name}: timed out") from error
+                if error.code and error.code.startswith(_BAD_BOOKMARK) and self.bookmarks:
+                    await self.bookmarks.forget()  # from another database: start afresh
+                    return await self._execute(name, params, routing)
+                raise
+
+        bounded(params)
+        return await self._guarded(name, call)
+
+    async def _guarded(self, name: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """The call within the deadline, through the breaker."""
+        self.breaker.before(name)
+        try:
+            result = await asyncio.wait_for(call(), self.deadline)
+        except (TimeoutError, *_UNREACHABLE) as error:
+            self.breaker.failed()
+            reason = "no answer within the deadline" if isinstance(error, TimeoutError) else error
+            raise GraphUnavailable(f"{name}: {reason}") from error
+        except asyncio.CancelledError:
+            self.breaker.probing = False  # the caller went away; the next call probes
             raise
+        except neo4j.exceptions.TransientError as error:  # busy (a deadlock, say), not hung
+            self.breaker.succeeded()
+            raise GraphUnavailable(f"{name}: {error}") from error
+        except BaseException:
+            self.breaker.succeeded()  # Neo4j answered (with an error of the statement's)
+            raise
+        self.breaker.succeeded()
+        return result
 
     async def _execute(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
         extra = {"bookmark_manager_": self.bookmarks} if self.bookmarks else {}
         records, _, _ = await self.driver.execute_query(
-            _query(name, self.timeout), params, routing_=routing, database_=self.database, **extra
+            _query(name, self.timeout),
+            bounded(params),
+            routing_=routing,
+            database_=self.database,
+            **extra,
         )
         return [record.data() for record in records]
 
     async def ping(self) -> None:
-        await self.driver.execute_query(
-            "RETURN 1", routing_=RoutingControl.READ, database_=self.database
-        )
+        """Neo4j answers (for /readyz): within the deadline, and whatever the breaker says
+        (a good ping closes it)."""
+        try:
+            await asyncio.wait_for(
+                self.driver.execute_query(
+                    "RETURN 1", routing_=RoutingControl.READ, database_=self.database
+                ),
+                self.deadline,
+            )
+        except (TimeoutError, *_UNREACHABLE):
+            self.breaker.failed()
+            raise
+        self.breaker.succeeded()
 
     async def close(self) -> None:
         await self.driver.close()
@@ -183,6 +280,7 @@ class SyncGraph:
             auth=(settings.neo4j_user, settings.neo4j_password),
             notifications_min_severity="OFF",
         )
+        self.settings = settings
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_long_query_timeout if long else settings.neo4j_query_timeout
 
@@ -274,7 +372,7 @@ class SyncGraph:
 
     def _run(self, name: str, params: dict, routing: RoutingControl) -> list[dict]:
         records, _, _ = self.driver.execute_query(
-            _query(name, self.timeout), params, routing_=routing, database_=self.database
+            _query(name, self.timeout), bounded(params), routing_=routing, database_=self.database
         )
         return [record.data() for record in records]
 

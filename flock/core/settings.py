@@ -9,9 +9,11 @@ import it.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -19,10 +21,25 @@ from pathlib import Path
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]  # flock/core/settings.py -> the repository
 PREFIX = "FLOCK_"
 STACK_FILE = "stack.json"  # where `flock run` records what it started, under the var directory
-# The secrets generated on first use, and where under the var directory each is kept.
+
+
+def new_data_key() -> str:
+    """A new key for FLOCK_DATA_KEY: `<key id>:<base64url of 32 random bytes>` (the id says
+    when it was made; flock/core/crypto.py reads it)."""
+    key = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+    return f"k{int(time.time())}:{key}"
+
+
+# The keys of encryption at rest: generated under var/ when unset, and never put in a backup
+# (an archive holds the data they encrypt; a restore is given them).
+DATA_KEYS = {"data_key": "data-key", "data_index_key": "data-index-key"}
+DATA_KEY_MAKERS = {"data_key": new_data_key, "data_index_key": lambda: secrets.token_urlsafe(32)}
+
+# The secrets generated on first use, and where under the var directory each is kept (backups
+# hold these, so that a restored site keeps its sessions).
 KEPT_SECRETS = {
     "secret_key": "secret-key",
     "neo4j_password": "neo4j/password",
@@ -50,6 +67,7 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     neo4j_heap: str = "512m"
     neo4j_pagecache: str = "256m"
+    neo4j_deadline: float = 5.0  # seconds a request waits for Neo4j in all (then a 503)
     neo4j_query_timeout: float = 10.0
     neo4j_long_query_timeout: float = 600.0  # migration, seeding, rebuilds
 
@@ -61,6 +79,8 @@ class Settings(BaseSettings):
     typesense_api_key: str = ""  # empty: generated and kept in var/typesense/api-key
 
     secret_key: str = ""  # empty: generated and kept in var/secret-key
+    data_key: str = ""  # FLOCK_DATA_KEY; empty: generated and kept in var/data-key (never archived)
+    data_index_key: str = ""  # empty: generated and kept in var/data-index-key (never archived)
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
     session_ttl: int = 14 * 24 * 3600
@@ -85,6 +105,9 @@ class Settings(BaseSettings):
     fanout_limit: int = 10_000
     discovery_cache_seconds: int = 120
     stream_heartbeat_seconds: float = 15.0  # a comment line on open live-update streams
+    streams_per_account: int = 5  # open live-update streams one account may hold (then 429)
+    streams_per_process: int = 1000  # ... one app process serves (then 503)
+    streams_max: int = 20_000  # ... the whole site serves (then 503)
 
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media
@@ -161,11 +184,24 @@ class Settings(BaseSettings):
         )
 
     def with_generated_secrets(self) -> Settings:
-        """Fill empty secrets from files under var/, creating them on first use."""
+        """Fill empty secrets and data keys from files under var/, creating them on first
+        use."""
         updates = {
             name: _kept_secret(self.var_dir / path)
             for name, path in KEPT_SECRETS.items()
             if not getattr(self, name)
+        }
+        for name, path in DATA_KEYS.items():
+            if not getattr(self, name):
+                updates[name] = _kept_secret(self.var_dir / path, DATA_KEY_MAKERS[name])
+        return self.replace(**updates) if updates else self
+
+    def with_kept_data_keys(self) -> Settings:
+        """Empty data keys filled from var/ where they are kept (none is generated)."""
+        updates = {
+            name: (self.var_dir / path).read_text().strip()
+            for name, path in DATA_KEYS.items()
+            if not getattr(self, name) and (self.var_dir / path).exists()
         }
         return self.replace(**updates) if updates else self
 
@@ -238,12 +274,12 @@ def keep_secret(path: Path, value: str) -> None:
         out.write(value)
 
 
-def _kept_secret(path: Path) -> str:
+def _kept_secret(path: Path, make=lambda: secrets.token_urlsafe(32)) -> str:
     """Read a generated secret, or generate and keep one (readable by the owner only)."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(32)
+    value = make()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process generated it first

@@ -38,6 +38,7 @@ from typing import Any
 import redis
 
 from flock.core import pause
+from flock.core.crypto import data_cipher
 from flock.core.db import SyncGraph
 from flock.core.settings import KEPT_SECRETS, Settings
 from jobs.backups import targets
@@ -105,6 +106,7 @@ def make_backup(
             },
             "media": {"originals": len(export.media_ids) - len(missing), "missing": missing},
             "export": {"attempts": export.attempts, "writes_paused_seconds": export.paused_seconds},
+            "data_key": data_key_check(settings),
         }
         local = writer.close(manifest, work / name, settings.backup_key, stage)
         size = local.stat().st_size
@@ -123,6 +125,21 @@ def make_backup(
         },
     )
     return BackupResult(location, size, manifest, seconds, export.paused_seconds)
+
+
+DATA_CHECK = "flock-data-key-check"
+
+
+def data_key_check(settings: Settings) -> dict[str, str]:
+    """What lets a restore tell, before it touches anything, that the data keys it is given
+    open the archive: the current key's id (never the key), a value encrypted under it, and
+    the blind index of that value."""
+    cipher = data_cipher(settings)
+    return {
+        "id": cipher.current,
+        "check": cipher.encrypt_text(DATA_CHECK, "backup-check"),
+        "index_check": cipher.blind_index(DATA_CHECK),
+    }
 
 
 def _export_graph(
@@ -215,7 +232,7 @@ def _add_media(
     settings: Settings, writer: ArchiveWriter, media_ids: list[int], stage: Stage
 ) -> list[int]:
     """Copy each image's original into the archive; returns the ids whose original is gone."""
-    store = media_store.media_store(settings)
+    store = media_store.raw_media_store(settings)  # originals as stored: ciphertext
     missing = []
     with stage("Copying images", len(media_ids)) as advance:
         for media_id in media_ids:

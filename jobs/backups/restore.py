@@ -10,15 +10,40 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from flock.core.crypto import DataCipher, KeyMissing
 from flock.core.db import SyncGraph
 from flock.core.settings import KEPT_SECRETS, Settings
 from jobs.backups.archive import OpenedArchive, Stage
-from jobs.backups.export import BATCH, GRAPH_PART
+from jobs.backups.export import BATCH, DATA_CHECK, GRAPH_PART
 from jobs.stores import media as media_store
 
 
 class RestoreFailed(Exception):
     """The archive was sound, but restoring it did not give back what it holds."""
+
+
+def check_data_keys(settings: Settings, manifest: dict) -> None:
+    """Refuse (DataKeysRefused) unless FLOCK_DATA_KEY and FLOCK_DATA_INDEX_KEY open the
+    archive's encrypted data: checked before anything is touched."""
+    check = manifest.get("data_key")
+    if check is None:
+        return  # an archive from before encryption at rest
+    wanted = f"the data keys of the site the archive was made on (key id {check['id']})"
+    if not settings.data_key or not settings.data_index_key:
+        raise DataKeysRefused(f"FLOCK_DATA_KEY and FLOCK_DATA_INDEX_KEY must be {wanted}")
+    try:
+        cipher = DataCipher(settings.data_key, settings.data_index_key)
+        opened = cipher.decrypt_text(check["check"], "backup-check") == DATA_CHECK
+    except (KeyMissing, ValueError):
+        opened = False
+    if not opened:
+        raise DataKeysRefused(f"FLOCK_DATA_KEY does not open this archive: give {wanted}")
+    if cipher.blind_index(DATA_CHECK) != check["index_check"]:
+        raise DataKeysRefused(f"FLOCK_DATA_INDEX_KEY does not match this archive: give {wanted}")
+
+
+class DataKeysRefused(Exception):
+    """The data keys given do not open the archive's encrypted data; nothing was changed."""
 
 
 def graph_is_empty(graph: SyncGraph) -> bool:
@@ -102,7 +127,7 @@ def _check_counts(graph: SyncGraph, expected: dict[str, dict[str, int]]) -> None
 
 def restore_media(settings: Settings, archive: OpenedArchive, stage: Stage) -> int:
     """Put every image's original back in the media store (disk or S3)."""
-    store = media_store.media_store(settings)
+    store = media_store.raw_media_store(settings)  # ciphertext back as it was
     names = archive.part_names("media/")
     with archive.reading() as open_part, stage("Restoring images", len(names)) as advance:
         for name in names:

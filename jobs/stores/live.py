@@ -9,17 +9,22 @@ server), so that a post fanned out by any worker reaches a stream held by any ap
 Events: `update` (a new entry in the home timeline), `delete` (a post gone), `notification`
 (someone liked, reposted, replied to, mentioned, quoted or followed the user). `online:<user id>`
 marks users with a stream open, refreshed at each heartbeat: fan-out publishes only to them.
+`streams:<user id>` and `streams` count the open streams (of a user, of the site) for their caps.
+A `{"signal": ...}` message on a channel is for the streams themselves, never shown.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import redis
 import redis.asyncio as aioredis
+
+from flock.core.backends import lua_script
 
 log = logging.getLogger("flock.live")
 
@@ -36,6 +41,25 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[2], cjson.encode({id = id, event = ARGV[1], data = ARGV[2]}))
 return id
 """
+
+
+# Opens a stream if the caps allow. KEYS: the account's open streams, every open stream (sorted
+# sets of stream ids by when each last said it was alive). ARGV: stream id, now, stale before
+# (a stream silent since then is gone: its process died), the account's cap, the site's cap.
+# Returns 0 (opened), 1 (the account is at its cap) or 2 (the site is).
+OPEN_STREAM_SCRIPT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 1 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], 3600)
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 0
+"""
+OPEN_STREAM = lua_script(OPEN_STREAM_SCRIPT)
+ALL_STREAMS = "streams"
+ACCOUNT_AT_CAP, SITE_AT_CAP = 1, 2
 
 
 def channel(user_id: int) -> str:
@@ -93,8 +117,48 @@ def _args(event: str, data: dict) -> list:
 # ----------------------------------------------------------------------------- streams (app)
 
 
-async def mark_online(r: aioredis.Redis, user_id: int) -> None:
-    await r.set(online_key(user_id), 1, ex=ONLINE_SECONDS)
+def streams_key(user_id: int) -> str:
+    return f"streams:{user_id}"
+
+
+async def open_stream(
+    r: aioredis.Redis, user_id: int, stream_id: str, per_account: int, site_max: int
+) -> int:
+    """Count a new stream of the user's, and mark them online, if the caps allow: 0, else
+    ACCOUNT_AT_CAP or SITE_AT_CAP (nothing was counted)."""
+    now = time.time()
+    keys = [streams_key(user_id), ALL_STREAMS]
+    args = [stream_id, now, now - ONLINE_SECONDS, per_account, site_max]
+    refused = int(await OPEN_STREAM(keys=keys, args=args, client=r))
+    if not refused:
+        await mark_online(r, user_id, stream_id)
+    return refused
+
+
+async def mark_online(r: aioredis.Redis, user_id: int, stream_id: str) -> None:
+    """A stream says it is alive (at each heartbeat): fan-out publishes to its user."""
+    now = time.time()
+    async with r.pipeline(transaction=False) as pipe:
+        pipe.set(online_key(user_id), 1, ex=ONLINE_SECONDS)
+        pipe.zadd(streams_key(user_id), {stream_id: now})
+        pipe.zadd(ALL_STREAMS, {stream_id: now})
+        await pipe.execute()
+
+
+async def close_stream(r: aioredis.Redis, user_id: int, stream_id: str) -> None:
+    async with r.pipeline(transaction=False) as pipe:
+        pipe.zrem(streams_key(user_id), stream_id)
+        pipe.zrem(ALL_STREAMS, stream_id)
+        await pipe.execute()
+
+
+async def tell_streams(r: aioredis.Redis, user_id: int, signal: str) -> None:
+    """A signal to the user's open streams themselves (not an event for the client, not
+    logged): `session_ended` makes each check that its token or session still counts."""
+    try:
+        await r.publish(channel(user_id), json.dumps({"signal": signal}))
+    except redis.RedisError as error:
+        log.warning("live_signal_failed", extra={"error": repr(error)})
 
 
 async def events_after(r: aioredis.Redis, user_id: int, last_id: str) -> list[dict[str, Any]]:

@@ -8,6 +8,10 @@ The original is kept as uploaded but never served: it may carry EXIF data such a
 took the photo. What is served is derived from it, upright and without metadata: `large` (at
 most 2048 px a side) and `thumb` (600 px), JPEG, or GIF for an animated GIF (it keeps moving).
 They can be made again at any time.
+
+Originals are encrypted by Flock before they reach either store (AES-256-GCM under
+FLOCK_DATA_KEY, flock/core/crypto.py): a copied media folder or bucket shows none of the photos
+as uploaded. On S3 every object is also written with server-side encryption (`AES256`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import Protocol
 import boto3
 from botocore.exceptions import ClientError
 
+from flock.core.crypto import DataCipher, data_cipher
 from flock.core.db import SyncGraph
 from flock.core.settings import Settings
 from jobs.stores.render_image import MAX_FRAMES, SERVED, RenderFailed, render_capped  # noqa: F401
@@ -74,7 +79,13 @@ class S3Store:
         self.client = boto3.client("s3", endpoint_url=endpoint_url or None)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            ServerSideEncryption="AES256",
+        )
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -88,13 +99,64 @@ class S3Store:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
+class SealedOriginals:
+    """A store whose originals are encrypted on the way in and decrypted on the way out;
+    `raw` is the store itself (backups copy what it holds, ciphertext and all)."""
+
+    def __init__(self, raw: MediaStore, cipher: DataCipher):
+        self.raw, self.cipher = raw, cipher
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        if _is_original(key):
+            data = self.cipher.encrypt_bytes(data, key)
+        self.raw.put(key, data, content_type)
+
+    def get(self, key: str) -> bytes | None:
+        data = self.raw.get(key)
+        if data is not None and _is_original(key):
+            data = self.cipher.decrypt_bytes(data, key)
+        return data
+
+    def delete(self, key: str) -> None:
+        self.raw.delete(key)
+
+
+def _is_original(key: str) -> bool:
+    return key.endswith("/original")
+
+
 @cache
-def media_store(settings: Settings) -> MediaStore:
+def media_store(settings: Settings) -> SealedOriginals:
+    """The image store of these settings, originals encrypted."""
+    return SealedOriginals(raw_media_store(settings), data_cipher(settings))
+
+
+@cache
+def raw_media_store(settings: Settings) -> MediaStore:
+    """The store as it is, for backups: originals stay ciphertext."""
     if settings.media_backend == "s3":
         return S3Store(settings.s3_bucket, settings.s3_endpoint_url)
     if settings.media_backend == "disk":
         return DiskStore(settings.media_path)
     raise ValueError(f"FLOCK_MEDIA_BACKEND must be disk or s3, not {settings.media_backend!r}")
+
+
+def rotate_originals(
+    settings: Settings, graph: SyncGraph, progress: Callable[[int], None] = lambda _: None
+) -> int:
+    """Re-encrypt under the current key every original stored under another (or none);
+    returns how many were rewritten."""
+    store = media_store(settings)
+    rewritten = 0
+    for batch in graph.stream("queries/media_ids", batch=200):
+        for media_id in batch:
+            key = media_key(media_id, "original")
+            raw = store.raw.get(key)
+            if raw is not None and store.cipher.key_id_of_bytes(raw) != store.cipher.current:
+                store.put(key, store.cipher.decrypt_bytes(raw, key), "application/octet-stream")
+                rewritten += 1
+        progress(len(batch))
+    return rewritten
 
 
 # ----------------------------------------------------------------------------- served versions
