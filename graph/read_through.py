@@ -151,7 +151,15 @@ async def _cards(
     found.cards = {i: cached.cards[i] for i in wanted if cached and i in cached.cards}
     missing = wanted - found.cards.keys()
     _count("card", len(wanted) - len(missing), len(wanted))
-    read = await user_views.cards(b, missing) if missing else {}
+    if not missing:
+        return {}
+    unguarded = sorted(i for i in missing if cached and i not in cached.card_gens)
+    if unguarded:  # authors first met in the graph read: their generations, before the cards
+        try:
+            cached.card_gens.update(await post_cache.card_gens(b.redis, unguarded))
+        except RedisError as error:
+            log.warning("post_cache_unavailable", extra={"error": repr(error)})
+    read = await user_views.cards(b, missing)
     found.cards.update(read)
     return read
 

@@ -11,6 +11,9 @@ import threading
 import time
 
 import httpx
+import redis
+
+from jobs.stores.feeds import feed_key
 
 
 def test_every_api_endpoint_answers_while_redis_is_down(isolated_stack, sign_up, request):
@@ -96,6 +99,12 @@ def test_a_hung_neo4j_is_answered_fast_and_service_resumes_on_its_own(isolated_s
         ):
             assert time.monotonic() < deadline, "the feed never got the post"
             time.sleep(0.2)
+        rds = redis.Redis.from_url(settings.redis_url)
+        while not rds.exists(feed_key(int(reader["id"]))):  # built by the worker: warm pages
+            assert time.monotonic() < deadline, "the reader's feed was never built"
+            time.sleep(0.2)
+        for _ in range(3):  # read again: the post's copy is whole in Redis
+            assert http.get("/api/timeline", headers=reader["auth"]).status_code == 200
 
     stop, results, acknowledged = threading.Event(), [], []
 

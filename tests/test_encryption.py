@@ -86,6 +86,7 @@ def test_a_key_rotation_under_load_keeps_everything_readable(tmp_path, sign_up, 
     original while clients log in by e-mail and read; then the old key can go."""
     env = stack_env(tmp_path / "var")
     var = Path(env["FLOCK_VAR_DIR"])
+    var.mkdir()
     base = f"http://127.0.0.1:{env['FLOCK_PORT']}"
     with flock_run(env, wait_until=wait_until):
         with httpx.Client(base_url=base, timeout=60) as http:

@@ -7,6 +7,7 @@ name: queries/user_sessions_end_all
 // Returns how many sessions and refresh tokens ended.
 MATCH (u:User {id: $user_id})
 SET u.tokens_valid_after = $now
+WITH u
 CALL (u) {
   OPTIONAL MATCH (u)-[:HAS_SESSION]->(s:WebSession)
   DETACH DELETE s

@@ -227,6 +227,12 @@ def page_from(reply: list) -> CachedPage:
     return page
 
 
+async def card_gens(r: aioredis.Redis, user_ids: list[int]) -> dict[int, bytes | None]:
+    """The generations of these users' cards, read before the graph is asked for them (cards
+    of authors the page's script could not know: met in the graph read)."""
+    return dict(zip(user_ids, await r.mget([gen_key(card_key(i)) for i in user_ids]), strict=True))
+
+
 def _loaded(ids: list[int], values: list[bytes | None]) -> dict[int, dict]:
     return {i: orjson.loads(v) for i, v in zip(ids, values, strict=True) if v}
 
