@@ -19,6 +19,7 @@ from PIL import Image
 
 from cypher import statement
 from flock.core.ids import MAX_ID
+from flock.core.settings import STACK_FILE
 from flock.stack.processes import free_port
 
 ISOLATED_SIGNUP_LIMIT = 20
@@ -146,10 +147,16 @@ def flock_run(env: dict[str, str], *options: str, wait_until):
     ready_url = f"http://127.0.0.1:{env['FLOCK_PORT']}/readyz"
 
     def ready() -> bool:
+        """/readyz is green and the stack has recorded what it runs (`flock run` records it
+        once every process it starts is ready: with several app processes behind nginx,
+        /readyz can answer before the last of them is up)."""
+        if process.poll() is not None:
+            return True
         try:
-            return httpx.get(ready_url, timeout=5).status_code == 200
+            green = httpx.get(ready_url, timeout=5).status_code == 200
         except httpx.HTTPError:
-            return process.poll() is not None
+            return False
+        return green and (var_dir / STACK_FILE).exists()
 
     try:
         wait_until(ready, timeout=300)

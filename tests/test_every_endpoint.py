@@ -96,10 +96,14 @@ def operations(document):
 
 
 def test_the_walk_covers_every_operation(document):
-    """Nothing is left out by accident: every operation but the stream is walked."""
+    """Nothing is left out by accident: every operation but the stream is walked (and the
+    stream's own 200 is documented, as an event stream)."""
     walked = list(operations(document))
     assert len(walked) >= 50
     assert {p for p, m in SKIP} <= set(document["paths"])
+    stream = document["paths"]["/api/streaming"]["get"]["responses"]
+    assert "text/event-stream" in stream["200"]["content"]
+    assert {"401", "429", "503"} <= set(stream)
 
 
 def test_a_revoked_token_is_refused_everywhere(document, world, base_url):

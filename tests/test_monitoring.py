@@ -112,7 +112,7 @@ scrape_configs:
 def _query(api: str, expr: str) -> float:
     try:
         result = httpx.get(f"{api}/query", params={"query": expr}, timeout=5).json()
-    except httpx.HTTPError:
+    except (httpx.HTTPError, ValueError):  # not listening yet, or still starting (no JSON)
         return -1
     values = result.get("data", {}).get("result", [])
     return float(values[0]["value"][1]) if values else -1
@@ -121,7 +121,7 @@ def _query(api: str, expr: str) -> float:
 def _alert_state(api: str, name: str) -> str | None:
     try:
         alerts = httpx.get(f"{api}/alerts", timeout=5).json()["data"]["alerts"]
-    except httpx.HTTPError:
+    except (httpx.HTTPError, ValueError, KeyError):  # still starting
         return None
     states = [a["state"] for a in alerts if a["labels"]["alertname"] == name]
     return states[0] if states else None
