@@ -6,7 +6,7 @@ Tweets and replies share every handler; the URL's collection says which kind is 
 
 from __future__ import annotations
 
-from quart import Blueprint, g
+from quart import Blueprint, g, request
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from api.bearer import token_optional, token_required
@@ -48,10 +48,12 @@ COLLECTION = "<any(tweets, replies):collection>"
 async def create_tweet(data: NewTweet):
     """Post a tweet (1 to 280 characters, up to 4 images uploaded first with POST /api/media);
     #hashtags and @mentions are linked. With `quote_id` it quotes that post (a 404 when it is
-    missing or deleted)."""
+    missing or deleted). Sent again with the same `Idempotency-Key` header (after a timeout or
+    a 503), it answers with the post the first request made instead of making another."""
     created = await posts.post_tweet(
-        backends(), g.user_id, data.text, data.media(), quote_id=data.quote()
-    )
+        backends(), g.user_id, data.text, data.media(), quote_id=data.quote(),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )  # fmt: skip
     return created, 201
 
 
@@ -60,10 +62,13 @@ async def create_tweet(data: NewTweet):
 @validate_request(NewPost)
 @validate_response(Post, 201)
 async def create_reply(collection: str, post_id: int, data: NewPost):
-    """Reply to a tweet or to a reply (with up to 4 images, like a tweet)."""
+    """Reply to a tweet or to a reply (with up to 4 images, like a tweet); an `Idempotency-Key`
+    header makes it safe to send again, as for a tweet."""
     b = backends()
-    kind = KINDS[collection]
-    created = await posts.reply(b, g.user_id, kind, post_id, data.text, data.media())
+    created = await posts.reply(
+        b, g.user_id, KINDS[collection], post_id, data.text, data.media(),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )  # fmt: skip
     return created, 201
 
 

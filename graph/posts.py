@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from typing import Any
+
+from neo4j.exceptions import ConstraintError
 
 from flock.core.backends import Backends
 from flock.core.errors import Forbidden, NotFound
@@ -28,22 +31,33 @@ async def post_tweet(
     text: str,
     media_ids: Sequence[int] = (),
     quote_id: int | None = None,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
     """Store a tweet, its hashtags, mentions and images, quoting `quote_id` if given; return it
-    as its author sees it. Quoting a missing or deleted post is a 404."""
+    as its author sees it. Quoting a missing or deleted post is a 404. Sent again with the same
+    `idempotency_key`, it returns the post the first request made."""
+    key = client_key(author_id, idempotency_key)
+    if made := await _made_with(b, author_id, key):
+        return made
     await media.check_attachable(b, author_id, list(media_ids))
     await _throttle_posting(b, author_id)
     tweet_id = new_id()
-    rows = await b.graph.write(
-        "queries/tweet_create",
-        id=tweet_id,
-        author_id=author_id,
-        now=time.time(),
-        **_links(text),
-        text=text,
-        media_ids=list(media_ids),
-        quote_id=quote_id,
-    )
+    try:
+        rows = await b.graph.write(
+            "queries/tweet_create",
+            id=tweet_id,
+            author_id=author_id,
+            now=time.time(),
+            **_links(text),
+            text=text,
+            media_ids=list(media_ids),
+            quote_id=quote_id,
+            client_key=key,
+        )
+    except ConstraintError:  # the same key, sent twice at once: the other request made it
+        if made := await _made_with(b, author_id, key):
+            return made
+        raise
     if not rows:
         raise NotFound("The post you quote does not exist.")
     await events.post_created(
@@ -59,26 +73,57 @@ async def reply(
     parent_id: int,
     text: str,
     media_ids: Sequence[int] = (),
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
-    """Answer a tweet or a reply; a missing or deleted parent is a 404."""
+    """Answer a tweet or a reply; a missing or deleted parent is a 404. Sent again with the
+    same `idempotency_key`, it returns the reply the first request made."""
+    key = client_key(author_id, idempotency_key)
+    if made := await _made_with(b, author_id, key):
+        return made
     await media.check_attachable(b, author_id, list(media_ids))
     await _throttle_posting(b, author_id)
     reply_id = new_id()
-    rows = await b.graph.write(
-        "queries/reply_create",
-        id=reply_id,
-        author_id=author_id,
-        parent_id=parent_id,
-        parent_kind=parent_kind,
-        now=time.time(),
-        text=text,
-        **_links(text),
-        media_ids=list(media_ids),
-    )
+    try:
+        rows = await b.graph.write(
+            "queries/reply_create",
+            id=reply_id,
+            author_id=author_id,
+            parent_id=parent_id,
+            parent_kind=parent_kind,
+            now=time.time(),
+            text=text,
+            **_links(text),
+            media_ids=list(media_ids),
+            client_key=key,
+        )
+    except ConstraintError:  # the same key, sent twice at once: the other request made it
+        if made := await _made_with(b, author_id, key):
+            return made
+        raise
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
     await events.post_created(b, reply_id, author_id, parent_id, notify_ids=rows[0]["notify_ids"])
     return await get_post(b, REPLY, reply_id, author_id)
+
+
+def client_key(author_id: int, idempotency_key: str | None) -> str | None:
+    """What a post keeps of the Idempotency-Key it was made with: the author's id and a digest
+    (keys are per account; the key itself may be anything the client chose)."""
+    if not idempotency_key:
+        return None
+    return f"{author_id}:{hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]}"
+
+
+async def _made_with(b: Backends, author_id: int, key: str | None) -> dict[str, Any] | None:
+    """The post an earlier request with this key made, as its author sees it, or None. Its
+    after-effects run again (they are idempotent): that request may have ended (a deadline, a
+    crash) after the post was stored and before they ran."""
+    if key is None or not (
+        row := await b.graph.read_one("queries/post_by_client_key", client_key=key)
+    ):
+        return None
+    await events.post_created(b, row["id"], author_id, row["parent_id"], row["quote_id"])
+    return await get_post(b, REPLY if row["is_reply"] else TWEET, row["id"], author_id)
 
 
 async def quotes_page(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import concurrent.futures
+import time
+import uuid
 
 import httpx
 
@@ -145,19 +147,36 @@ def test_reposted_by_lists_reposters_newest_first(http, new_user):
     assert rest["next_cursor"] is None
 
 
+def patiently(client: httpx.Client, method: str, url: str, **kwargs) -> httpx.Response:
+    """A request sent as a careful client sends it: a 503 (Neo4j busy past its deadline) is
+    sent again after its Retry-After, with the same Idempotency-Key, so it is made once."""
+    headers = {**kwargs.pop("headers"), "Idempotency-Key": uuid.uuid4().hex}
+    for _ in range(10):
+        response = client.request(method, url, headers=headers, **kwargs)
+        if response.status_code != 503:
+            return response
+        time.sleep(int(response.headers["Retry-After"]))  # the server's word, not a guess
+    return response
+
+
 def test_fifty_simultaneous_reposts_quotes_and_replies_count_exactly(http, new_user, base_url):
+    """Reposts, quotes and replies of one post all at once count exactly; a request refused
+    while Neo4j is busy (503) and sent again is still made once."""
     author = new_user("ca")
     posted = tweet(http, author)
     fans = [new_user("cf") for _ in range(50)]
 
     def share(fan):
         with httpx.Client(base_url=base_url, timeout=60) as client:
-            put = client.put(f"/api/tweets/{posted['id']}/repost", headers=fan["auth"])
-            quote = {"text": "look", "quote_id": posted["id"]}
-            made = client.post("/api/tweets", json=quote, headers=fan["auth"])
-            answer = client.post(
-                f"/api/tweets/{posted['id']}/replies", json={"text": "+1"}, headers=fan["auth"]
+            put = patiently(
+                client, "PUT", f"/api/tweets/{posted['id']}/repost", headers=fan["auth"]
             )
+            quote = {"text": "look", "quote_id": posted["id"]}
+            made = patiently(client, "POST", "/api/tweets", json=quote, headers=fan["auth"])
+            answer = patiently(
+                client, "POST", f"/api/tweets/{posted['id']}/replies", json={"text": "+1"},
+                headers=fan["auth"],
+            )  # fmt: skip
             return put.status_code, made.status_code, answer.status_code
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
@@ -167,6 +186,41 @@ def test_fifty_simultaneous_reposts_quotes_and_replies_count_exactly(http, new_u
         list(pool.map(share, [fans[0]] * 10))  # one user, concurrently: still one repost
     read = http.get(f"/api/tweets/{posted['id']}").json()
     assert (read["repost_count"], read["quote_count"], read["reply_count"]) == (50, 60, 60)
+
+
+def test_a_post_sent_again_with_its_idempotency_key_is_made_once(http, new_user):
+    """The same Idempotency-Key (sent again, or twice at once) answers with the same post;
+    keys are per account, and another key makes another post."""
+    user, other = new_user("ik"), new_user("ik")
+    key = {"Idempotency-Key": f"draft-{uuid.uuid4().hex}"}
+
+    def send(_):
+        body = {"text": "only once"}
+        return http.post("/api/tweets", json=body, headers={**user["auth"], **key}).json()["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        ids = set(pool.map(send, range(4)))
+    assert len(ids) == 1
+    posted = ids.pop()
+    again = http.post("/api/tweets", json={"text": "only once"}, headers={**user["auth"], **key})
+    assert again.status_code == 201 and again.json()["id"] == posted
+    theirs = http.post("/api/tweets", json={"text": "mine"}, headers={**other["auth"], **key})
+    assert theirs.status_code == 201 and theirs.json()["id"] != posted
+    fresh = {"Idempotency-Key": uuid.uuid4().hex}
+    another = http.post(
+        "/api/tweets", json={"text": "only once"}, headers={**user["auth"], **fresh}
+    )
+    assert another.json()["id"] != posted
+    answer = {**user["auth"], "Idempotency-Key": uuid.uuid4().hex}
+    replied = [
+        http.post(f"/api/tweets/{posted}/replies", json={"text": "re"}, headers=answer)
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in replied] == [201, 201]
+    assert replied[0].json()["id"] == replied[1].json()["id"]
+    assert replied[0].json()["id"] != another.json()["id"]
+    shown = http.get(f"/api/users/{user['username']}/tweets").json()["items"]
+    assert [p["id"] for p in shown].count(posted) == 1
 
 
 def test_a_quote_embeds_the_quoted_post_until_it_is_deleted(http, new_user, drain_queue):

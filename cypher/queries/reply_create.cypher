@@ -1,18 +1,19 @@
 /*
 name: queries/reply_create
-:params {parent_kind: "Tweet", author_id: 1, parent_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: []}
+:params {parent_kind: "Tweet", author_id: 1, parent_id: 1, id: 1, text: "hello #flock @bob", now: 1764201600.0, hashtags: ["flock"], mentions: ["bob"], media_ids: [], client_key: null}
 */
 // Replies to a tweet or a reply ($parent_kind: "Tweet" or "Reply"); threads nest.
 // root_id is the tweet at the top of the thread; parent_author_id decides whose home
 // timelines show the reply (those who follow, or are, the author it answers). No row when the
 // parent is missing or deleted, or its author and the replier are blocked either way; nobody
-// blocked either way with the author is mentioned.
+// blocked either way with the author is mentioned. $client_key: the request's Idempotency-Key
+// (null when none).
 MATCH (author:User {id: $author_id})
 MATCH (parent:Post {id: $parent_id})
 WHERE $parent_kind IN labels(parent) AND NOT parent:Deleted
   AND NOT EXISTS { (author)-[:BLOCKS]-(:User)-[:POSTED]->(parent) }
 CREATE (author)-[:POSTED]->(p:Post:Reply {
-  id: $id, text: $text, created_at: $now, root_id: coalesce(parent.root_id, parent.id),
+  id: $id, text: $text, created_at: $now, client_key: $client_key, root_id: coalesce(parent.root_id, parent.id),
   parent_author_id: [(pa:User)-[:POSTED]->(parent) | pa.id][0]
 })-[:REPLY_TO]->(parent)
 WITH p, author

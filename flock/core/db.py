@@ -6,7 +6,8 @@ This module and `cypher/` are the only code that sends Cypher.
 A request never waits on Neo4j for longer than FLOCK_NEO4J_DEADLINE: each call of `Graph` (a
 connection from the pool, the statement, its retries: the whole call) is given up after it,
 so a hung Neo4j (stopped, not dead: its sockets stay open) cannot pile requests up. After a
-call ran past its deadline or found Neo4j unreachable, the `Breaker` answers new calls at once
+call ran past its deadline while no other was answered, or found Neo4j unreachable, the
+`Breaker` answers new calls at once
 with GraphUnavailable (503 with Retry-After) for a few seconds, then lets one call through as
 a probe: when it succeeds, calls flow again. Reads served from Redis go on meanwhile.
 """
@@ -65,12 +66,17 @@ _BAD_BOOKMARK = "Neo.ClientError.Transaction.InvalidBookmark"
 
 
 class Breaker:
-    """Fails calls fast while Neo4j is known to be unresponsive (one per app process)."""
+    """Fails calls fast while Neo4j is known to be unresponsive (one per app process).
+
+    A call that runs past its deadline opens it only when no other call was answered while it
+    waited: then Neo4j is hung or away. When others were answered, Neo4j is busy (writes queued
+    on one locked post, say): that call alone is answered 503, the rest flow."""
 
     def __init__(self, cooldown: float):
         self.cooldown = cooldown
         self.open_until = 0.0  # 0: closed, calls flow
         self.probing = False
+        self.last_answer = 0.0  # when Neo4j last answered a call (monotonic)
 
     def before(self, name: str) -> bool:
         """Whether this call may go; False: it is the probe. Raises while open."""
@@ -83,9 +89,17 @@ class Breaker:
 
     def succeeded(self) -> None:
         self.open_until, self.probing = 0.0, False
+        self.last_answer = time.monotonic()
 
     def failed(self) -> None:
         self.open_until, self.probing = time.monotonic() + self.cooldown, False
+
+    def timed_out(self, started: float) -> None:
+        """A call begun at `started` got no answer within its deadline."""
+        if self.last_answer < started:
+            self.failed()
+        else:
+            self.probing = False
 
 
 def neo4j_target(settings: Settings) -> tuple[str, dict[str, Any]]:
@@ -217,12 +231,15 @@ class Graph:
     async def _guarded(self, name: str, call: Callable[[], Awaitable[Any]]) -> Any:
         """The call within the deadline, through the breaker."""
         self.breaker.before(name)
+        started = time.monotonic()
         try:
             result = await asyncio.wait_for(call(), self.deadline)
-        except (TimeoutError, *_UNREACHABLE) as error:
+        except TimeoutError as error:
+            self.breaker.timed_out(started)
+            raise GraphUnavailable(f"{name}: no answer within the deadline") from error
+        except _UNREACHABLE as error:
             self.breaker.failed()
-            reason = "no answer within the deadline" if isinstance(error, TimeoutError) else error
-            raise GraphUnavailable(f"{name}: {reason}") from error
+            raise GraphUnavailable(f"{name}: {error}") from error
         except asyncio.CancelledError:
             self.breaker.probing = False  # the caller went away; the next call probes
             raise

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from prometheus_client import Histogram
 
 from flock.core.db import SyncGraph
-from flock.core.ids import MAX_ID, time_of_id
+from flock.core.ids import MAX_ID, id_for_time, time_of_id
 from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import FANOUT_BATCH, Entry
 from jobs.tasks.context import WorkerContext, worker_context
@@ -20,6 +20,7 @@ FANOUT_LAG = Histogram(
     ["kind"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
+CATCH_UP_SECONDS = 60  # a rebuild pushes again what was made this long before it read
 
 
 def fan_out_post(post_id: int) -> int:
@@ -169,14 +170,39 @@ def rebuild_feeds(ctx: WorkerContext, user_id: int | None, progress: Callable[[i
 
 
 def _regenerate(ctx: WorkerContext, user_id: int) -> int:
+    """Write the feed read from the graph, then catch up with what was posted meanwhile.
+
+    A post stored after the read is not in what was read, and its fan-out may have run before
+    the write, when the feed did not exist yet (or was the one now replaced): so the entries
+    made since a little before the read (ids are times; a slow write may store an id made
+    earlier) are read again after the write and pushed, which is idempotent; those read the
+    first time and gone the second (deleted meanwhile) are taken out. A post whose
+    fan-out runs after the write finds the feed and is pushed by it."""
     feeds.forget_rebuild_claim(ctx.redis, user_id)
+    since = id_for_time(time.time() - CATCH_UP_SECONDS)
+    entries = _feed_entries(ctx, user_id, since_id=0)
+    feeds.replace(ctx.redis, ctx.settings, user_id, entries)
+    recent = _feed_entries(ctx, user_id, since_id=since)
+    for entry in reversed(recent):
+        if entry.reposter_id is None:
+            feeds.push(ctx.redis, ctx.settings, entry.post_id, [user_id])
+        else:
+            feeds.push_repost(ctx.redis, ctx.settings, entry, [user_id])
+    for gone in {e for e in entries if e.id > since} - set(recent):  # deleted meanwhile
+        if gone.reposter_id is None:
+            feeds.remove(ctx.redis, [gone.post_id], [user_id])
+        else:
+            feeds.remove_repost(ctx.redis, gone, [user_id])
+    return len(entries)
+
+
+def _feed_entries(ctx: WorkerContext, user_id: int, since_id: int) -> list[Entry]:
+    """A home timeline's entries newer than `since_id`, newest first, from the graph."""
     rows = ctx.graph.read(
         "queries/home_timeline_ids",
         viewer_id=user_id,
         max_id=MAX_ID,
-        since_id=0,
+        since_id=since_id,
         limit=ctx.settings.timeline_cap,
     )
-    entries = [Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows]
-    feeds.replace(ctx.redis, ctx.settings, user_id, entries)
-    return len(entries)
+    return [Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows]
