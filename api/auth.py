@@ -5,9 +5,9 @@ from __future__ import annotations
 from quart import Blueprint, g
 from quart_schema import validate_request, validate_response
 
-from api import tokens
 from api.bearer import token_required
 from api.schemas import LogoutRequest, Me, RefreshRequest, SignupRequest, TokenPair, TokenRequest
+from graph import access_tokens as tokens
 from graph import accounts, audit, refresh_tokens, web_sessions
 from graph.serving import backends
 

@@ -7,9 +7,10 @@ from functools import wraps
 from quart import g, request
 
 from api.openapi import AUTH_ATTRIBUTE
-from api.tokens import AccessClaims, verify_access_token
-from flock.core.errors import Unauthorized
-from graph.serving import backends
+from flock.core.errors import Forbidden, Unauthorized
+from graph import oauth
+from graph.access_tokens import AccessClaims, verify_access_token
+from graph.serving import UNSAFE_METHODS, backends
 
 
 def token_required(view):
@@ -51,4 +52,14 @@ async def bearer_claims() -> AccessClaims | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Use the Bearer scheme: Authorization: Bearer <token>.")
-    return await verify_access_token(backends(), token.strip())
+    claims = await verify_access_token(backends(), token.strip())
+    if claims.scope is not None:  # an app's token (OAuth): reads need `read`, the rest `write`
+        needed = "write" if request.method in UNSAFE_METHODS else "read"
+        if not oauth.allows(claims.scope, needed):
+            raise Forbidden(
+                f"This app's token may not do that (it needs the {needed} scope).",
+                headers={
+                    "WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'
+                },
+            )
+    return claims

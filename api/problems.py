@@ -1,4 +1,6 @@
-"""One error format for the JSON API: RFC 9457 problem details (`application/problem+json`)."""
+"""One error format for Flock's JSON API: RFC 9457 problem details (`application/problem+json`);
+the Mastodon client API's paths answer in Mastodon's (`{"error": ..., "error_description"}`),
+which its apps read."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from http import HTTPStatus
 from typing import Any
 
 from pydantic import ValidationError
-from quart import Response, json
+from quart import Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
+from api.mastodon.paths import is_mastodon_path
 from flock.core.errors import DomainError
 from graph.requests import field_errors
 
@@ -23,6 +26,8 @@ def problem_response(
     headers: dict[str, str] | None = None,
     kind: str | None = None,
 ) -> Response:
+    if has_request_context() and is_mastodon_path(request.path):
+        return mastodon_error(status, detail, errors=errors, headers=headers)
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (kind or HTTPStatus(status).phrase.lower().replace(" ", "-")),
         "title": HTTPStatus(status).phrase,
@@ -34,6 +39,29 @@ def problem_response(
     response = Response(json.dumps(body), status=status, content_type="application/problem+json")
     response.headers.update(headers or {})
     return response
+
+
+def mastodon_error(
+    status: int,
+    detail: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Mastodon's Error entity; `error_description` names the fields at fault, if any."""
+    body: dict[str, Any] = {
+        "error": MASTODON_MESSAGES.get(status, detail) if status == 404 else detail
+    }
+    if errors:
+        body["error_description"] = "; ".join(
+            f"{field}: {', '.join(messages)}" for field, messages in errors.items()
+        )
+    response = Response(json.dumps(body), status=status, content_type="application/json")
+    response.headers.update(headers or {})
+    return response
+
+
+MASTODON_MESSAGES = {404: "Record not found"}
 
 
 def domain_error_response(error: DomainError) -> Response:

@@ -26,11 +26,11 @@ from redis.exceptions import RedisError
 
 from api.bearer import bearer_claims
 from api.openapi import AUTH_ATTRIBUTE
-from api.tokens import verify_access_token
 from flock.core.backends import Backends
 from flock.core.db import GraphUnavailable
 from flock.core.errors import DomainError, TooManyRequests, Unauthorized, Unavailable
 from graph import web_sessions
+from graph.access_tokens import verify_access_token
 from graph.serving import backends
 from jobs.stores import live
 
@@ -47,12 +47,12 @@ STREAMS_REFUSED = Counter(
 
 
 class LiveHub:
-    """One Redis subscription per app process, shared by all its open streams: each user's
-    channel is subscribed while at least one of their streams is open."""
+    """One Redis subscription per app process, shared by all its open streams: each channel (a
+    user's, the public timeline's, a hashtag's) is subscribed while a stream of it is open."""
 
     def __init__(self, b: Backends):
         self.b = b
-        self.queues: dict[int, set[asyncio.Queue]] = defaultdict(set)
+        self.queues: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self.pubsub = None
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
@@ -61,28 +61,31 @@ class LiveHub:
     def open_streams(self) -> int:
         return sum(len(queues) for queues in self.queues.values())
 
-    async def join(self, user_id: int) -> asyncio.Queue:
+    async def join(self, channels: list[str], queue: asyncio.Queue | None = None) -> asyncio.Queue:
+        """The queue these channels' events arrive on (a new one unless given)."""
         async with self.lock:
             if self.pubsub is None:
                 self.pubsub = self.b.redis.pubsub()
-            if user_id not in self.queues:
-                await self.pubsub.subscribe(live.channel(user_id))
-            queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
-            self.queues[user_id].add(queue)
+            queue = queue or asyncio.Queue(maxsize=1000)
+            for name in channels:
+                if name not in self.queues:
+                    await self.pubsub.subscribe(name)
+                self.queues[name].add(queue)
             if self.reader is None or self.reader.done():
                 self.reader = asyncio.create_task(self._read())
             return queue
 
-    async def leave(self, user_id: int, queue: asyncio.Queue) -> None:
+    async def leave(self, channels: list[str], queue: asyncio.Queue) -> None:
         async with self.lock:
-            self.queues[user_id].discard(queue)
-            if not self.queues[user_id]:
-                del self.queues[user_id]
-                if self.pubsub is not None:
-                    try:
-                        await self.pubsub.unsubscribe(live.channel(user_id))
-                    except RedisError:
-                        pass
+            for name in channels:
+                self.queues[name].discard(queue)
+                if not self.queues[name]:
+                    del self.queues[name]
+                    if self.pubsub is not None:
+                        try:
+                            await self.pubsub.unsubscribe(name)
+                        except RedisError:
+                            pass
 
     async def _read(self) -> None:
         try:
@@ -90,9 +93,9 @@ class LiveHub:
                 message = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
                 if message is None or message["type"] != "message":
                     continue
-                user_id = int(message["channel"].decode().partition(":")[2])
-                event = live.parse_message(message["data"])
-                for queue in list(self.queues.get(user_id, ())):
+                name = message["channel"].decode()
+                event = {**live.parse_message(message["data"]), "channel": name}
+                for queue in list(self.queues.get(name, ())):
                     if queue.full():  # a client that does not read: drop it, it will resume
                         queue.get_nowait()
                     queue.put_nowait(event)
@@ -120,7 +123,7 @@ async def streaming():
     b = backends()
     caller = await _caller(b)
     last_id = request.headers.get("Last-Event-ID", "").strip()
-    hub = _hub(b)
+    hub = hub_of(b)
     if hub.open_streams >= b.settings.streams_per_process:
         STREAMS_REFUSED.labels("process").inc()
         raise Unavailable(
@@ -149,7 +152,7 @@ async def streaming():
                 "Too many live-update streams are open; try again shortly.",
                 headers={"Retry-After": "30"},
             )
-        queue = await hub.join(caller.user_id)
+        queue = await hub.join([live.channel(caller.user_id)])
         missed = await live.events_after(b.redis, caller.user_id, last_id) if last_id else []
     except RedisError:
         raise Unavailable(
@@ -196,7 +199,7 @@ async def streaming():
                 sent = event["id"]
         finally:
             OPEN_STREAMS.dec()
-            await hub.leave(user_id, queue)
+            await hub.leave([live.channel(user_id)], queue)
             with contextlib.suppress(RedisError):
                 await live.close_stream(b.redis, user_id, stream_id)
 
@@ -257,7 +260,8 @@ async def _caller(b: Backends) -> Caller:
     )
 
 
-def _hub(b: Backends) -> LiveHub:
+def hub_of(b: Backends) -> LiveHub:
+    """The app process's hub (made on first use)."""
     hub = current_app.extensions.get("flock_live_hub")
     if hub is None:
         hub = current_app.extensions["flock_live_hub"] = LiveHub(b)

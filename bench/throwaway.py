@@ -12,11 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.tokens import issue_access_token  # noqa: E402
 from flock.core.db import SyncGraph  # noqa: E402
 from flock.core.settings import Settings  # noqa: E402
 from flock.stack.processes import free_port  # noqa: E402
 from flock.stack.stack import Stack  # noqa: E402
+from graph.access_tokens import issue_access_token  # noqa: E402
 
 DATASET = ROOT.parent / "shared" / "datasets" / "socfb-Reed98.edges"
 

@@ -30,6 +30,7 @@ from api import streaming as api_streaming
 from api import timeline as api_timeline
 from api import users as api_users
 from api.json_bodies import check_json_body
+from api.mastodon import BLUEPRINTS as MASTODON_BLUEPRINTS
 from api.openapi import FlockOpenAPI
 from api.problems import domain_error_response, http_exception_response, validation_problem
 from flock import health
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         api_notifications.blueprint,
         api_bookmarks.blueprint,
         api_streaming.blueprint,
+        *MASTODON_BLUEPRINTS,
     ):
         app.register_blueprint(blueprint)
     install_web(app)

@@ -1,4 +1,5 @@
-"""Likes on tweets and replies: idempotent like and unlike, and who liked a post."""
+"""Likes on tweets and replies: idempotent like and unlike, who liked a post, and what a user
+liked."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from flock.core.backends import Backends
 from flock.core.errors import NotFound
-from flock.core.ids import new_id
+from flock.core.ids import MAX_ID, new_id
+from graph.post_views import hydrate
 from graph.posts import get_post
 from graph.user_views import user_page
 from jobs import events
@@ -45,3 +47,20 @@ async def likers_page(
     """Who liked the post, most recent first; returns the page and the key to continue after."""
     await get_post(b, kind, post_id, viewer_id)
     return await user_page(b, "queries/post_likers_page", limit, after, viewer_id, id=post_id)
+
+
+async def liked_page(
+    b: Backends, user_id: int, max_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The posts the user liked, most recently liked first; and the next max_id (a like's id),
+    if any."""
+    rows = await b.graph.read(
+        "queries/user_likes_page",
+        user_id=user_id,
+        max_id=MAX_ID if max_id is None else max_id,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    posts = await hydrate(b, user_id, [row["post_id"] for row in rows])
+    return posts, (rows[-1]["id"] if more else None)

@@ -32,6 +32,7 @@ from jobs.stores.media import (
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_PIXELS = 40_000_000  # of all frames together: what the served versions would decode
 MAX_PER_POST = 4
+MAX_DESCRIPTION = 1500  # characters of alt text (Mastodon's limit)
 
 
 async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any]:
@@ -58,6 +59,31 @@ async def upload_media(b: Backends, owner_id: int, data: bytes) -> dict[str, Any
         now=time.time(),
     )
     await events.media_uploaded(b, media_id)
+    return at_media_base(b.settings, row["media"])
+
+
+async def describe_media(
+    b: Backends, owner_id: int, media_id: int, description: str
+) -> dict[str, Any]:
+    """The owner's alt text for an image (up to MAX_DESCRIPTION characters; empty clears it)."""
+    description = description.strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise _invalid(f"Describe it in at most {MAX_DESCRIPTION} characters.", "description")
+    row = await b.graph.write_one(
+        "queries/media_describe", owner_id=owner_id, id=media_id, description=description or None
+    )
+    if row is None:
+        raise NotFound("No such image of yours.")
+    if row["post_id"] is not None:
+        await events.post_edited(b, row["post_id"])  # its copy shows the old text
+    return at_media_base(b.settings, row["media"])
+
+
+async def media_of(b: Backends, owner_id: int, media_id: int) -> dict[str, Any]:
+    """One of the owner's images as described to them (a 404 for anyone else's)."""
+    row = await b.graph.read_one("queries/media_of_owner", owner_id=owner_id, id=media_id)
+    if row is None:
+        raise NotFound("No such image of yours.")
     return at_media_base(b.settings, row["media"])
 
 

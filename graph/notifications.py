@@ -2,20 +2,24 @@
 
 They are read from the graph (cypher/queries/notifications_page.cypher), not stored apart: a
 notification exists exactly as long as its cause, so an unlike, an unfollow or a deletion
-withdraws it with no bookkeeping. What a user has read is one id on their node.
+withdraws it with no bookkeeping. What a user has read is one id on their node; what they
+cleared is another, and the few they dismissed one by one a short list.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flock.core.backends import Backends
+from flock.core.errors import NotFound
 from flock.core.ids import MAX_ID
 from graph import user_views
 from graph.post_views import hydrate
 
 TYPES = ("like", "repost", "reply", "mention", "quote", "follow")
 UNREAD_CAP = 100  # counted up to here; a badge shows "99+"
+DISMISSED_KEPT = 500
 
 
 async def notifications_page(
@@ -72,6 +76,48 @@ async def mark_read(b: Backends, user_id: int, up_to_id: int) -> int:
     """Mark everything up to this id read (an older mark changes nothing); the unread count."""
     await b.graph.write("queries/notifications_mark_read", user_id=user_id, up_to_id=up_to_id)
     return await unread_count(b, user_id)
+
+
+async def clear(b: Backends, user_id: int, up_to_id: int) -> None:
+    """The user clears their notifications: all up to this id leave their list."""
+    await b.graph.write("queries/notifications_clear", user_id=user_id, up_to_id=up_to_id)
+
+
+async def dismiss(b: Backends, user_id: int, notification_id: int) -> None:
+    """The user dismisses one notification."""
+    await b.graph.write(
+        "queries/notification_dismiss", user_id=user_id, id=notification_id, keep=DISMISSED_KEPT
+    )
+
+
+async def notification(b: Backends, user_id: int, notification_id: int) -> dict[str, Any]:
+    """One of the user's notifications by its id (a 404 when it is not, or no longer, theirs)."""
+    if notification_id <= 0:
+        raise NotFound("No such notification.")
+    items, _ = await notifications_page(b, user_id, notification_id + 1, notification_id - 1,
+                                        None, 1)  # fmt: skip
+    if not items:
+        raise NotFound("No such notification.")
+    return items[0]
+
+
+async def markers(b: Backends, user_id: int) -> dict[str, Any]:
+    """Where the user stopped reading: the home timeline and the notifications."""
+    return await b.graph.read_one("queries/markers", user_id=user_id) or {}
+
+
+async def set_markers(
+    b: Backends, user_id: int, home: int | None, notifications: int | None
+) -> dict[str, Any]:
+    """Move the read markers (a None leaves one as it is)."""
+    row = await b.graph.write_one(
+        "queries/markers_set",
+        user_id=user_id,
+        home=home,
+        notifications=notifications,
+        now=time.time(),
+    )
+    return row or {}
 
 
 def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

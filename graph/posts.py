@@ -61,8 +61,9 @@ async def post_tweet(
     if not rows:
         raise NotFound("The post you quote does not exist.")
     await events.post_created(
-        b, tweet_id, author_id, None, quote_id, notify_ids=rows[0]["notify_ids"]
-    )
+        b, tweet_id, author_id, None, quote_id, notify_ids=rows[0]["notify_ids"],
+        tags=post_text.hashtags(text),
+    )  # fmt: skip
     return await get_post(b, TWEET, tweet_id, author_id)
 
 
@@ -102,7 +103,10 @@ async def reply(
         raise
     if not rows:
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
-    await events.post_created(b, reply_id, author_id, parent_id, notify_ids=rows[0]["notify_ids"])
+    await events.post_created(
+        b, reply_id, author_id, parent_id, notify_ids=rows[0]["notify_ids"],
+        tags=post_text.hashtags(text),
+    )  # fmt: skip
     return await get_post(b, REPLY, reply_id, author_id)
 
 
@@ -150,6 +154,21 @@ async def get_post(
     if not found or found[0]["kind"] != kind.lower():
         raise NotFound(f"That {kind.lower()} does not exist.")
     return found[0]
+
+
+async def find_post(
+    b: Backends, post_id: int, viewer_id: int | None, *, with_deleted: bool = False
+) -> dict[str, Any]:
+    """One post of either kind as the viewer sees it (clients that name posts by id alone)."""
+    found = await hydrate(b, viewer_id, [post_id], keep_deleted=with_deleted)
+    if not found:
+        raise NotFound("That post does not exist.")
+    return found[0]
+
+
+def kind_of(post: dict[str, Any]) -> str:
+    """The label of a post as pages show it: "Tweet" or "Reply"."""
+    return REPLY if post["kind"] == "reply" else TWEET
 
 
 async def edit_post(
@@ -248,8 +267,8 @@ async def ancestors(b: Backends, post_id: int, viewer_id: int | None) -> list[di
 async def user_posts(
     b: Backends, username: str, kind: str, viewer_id: int | None, max_id: int | None, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """A user's tweets or replies, newest first, below max_id; returns the page and the next
-    max_id."""
+    """A user's tweets or replies (`kind` "Post": both), newest first, below max_id; returns the
+    page and the next max_id."""
     await user_id_of(b, username, viewer_id)
     rows = await b.graph.read(
         "queries/user_posts_page",

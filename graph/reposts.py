@@ -32,7 +32,12 @@ async def repost(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str
     row = rows[0]
     if row["created"]:
         await events.reposted(b, user_id, row["post_id"], row["repost_id"], row["notify_ids"])
-    return {"reposted": True, "repost_count": row["repost_count"], "post_id": str(row["post_id"])}
+    return {
+        "reposted": True,
+        "repost_count": row["repost_count"],
+        "post_id": str(row["post_id"]),
+        "repost_id": str(row["repost_id"]),
+    }
 
 
 async def unrepost(b: Backends, user_id: int, kind: str, post_id: int) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Whether an access token still counts, and what ends one: the check every API request makes.
 
-An access token (api/tokens.py) names its account, its log-in (the refresh-token family it was
-issued with) and when it was issued. It is refused from the moment
+An access token (graph/access_tokens.py) names its account, its log-in (the refresh-token
+family it was issued with, or an app's authorization: graph/oauth.py) and when it was issued.
+It is refused from the moment
 
 - its log-in ends (`end_login`: log-out, a refresh token's reuse), or
 - every session of the account ends (`end_everything`: "log out everywhere", a password change,

@@ -120,6 +120,14 @@ async def search_users(
     }
 
 
+async def search_hashtags(b: Backends, q: str, limit: int) -> list[dict[str, Any]]:
+    """Hashtags starting with the words asked for (with or without #), the most used first."""
+    prefix = unicodedata.normalize("NFC", q).strip().lstrip("#").lower()
+    if not prefix or len(prefix) > 100:
+        return []
+    return await b.graph.read("queries/hashtags_by_prefix", prefix=prefix, limit=limit)
+
+
 async def _search(b: Backends, alias: str, params: dict[str, Any]) -> dict[str, Any]:
     params = {key: value for key, value in params.items() if value != ""}
     documents = b.typesense.collections[alias].documents

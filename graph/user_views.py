@@ -81,6 +81,30 @@ async def own_profile(b: Backends, user_id: int) -> dict[str, Any] | None:
     return {**_profile(rows[0]), "email": email, "roles": own["roles"]}
 
 
+async def relationships(b: Backends, viewer_id: int, user_ids: list[int]) -> list[dict[str, Any]]:
+    """How the viewer stands with each of these users (in order; unknown ids left out)."""
+    rows = await _read(b, user_ids, viewer_id, False)
+    return [
+        {
+            "id": row["id"],
+            "following": row["followed_by_me"],
+            "followed_by": row["follows_me"],
+            "muting": row["muted_by_me"],
+            "blocking": row["blocking"],
+            "blocked_by": row["blocked"] and not row["blocking"],
+        }
+        for row in rows
+    ]
+
+
+async def ids_of_usernames(b: Backends, usernames: list[str]) -> dict[str, int]:
+    """The ids of the accounts with these usernames, by the name as given (lower-cased)."""
+    if not usernames:
+        return {}
+    rows = await b.graph.read("queries/user_ids_by_usernames", usernames=usernames)
+    return {row["username"].lower(): row["id"] for row in rows}
+
+
 async def user_page(
     b: Backends,
     query: str,

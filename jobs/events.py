@@ -38,14 +38,16 @@ async def post_created(
     parent_id: int | None,
     quote_id: int | None = None,
     notify_ids: list[int] = (),
+    tags: list[str] = (),
 ) -> None:
-    """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`; those it
-    mentions, answers or quotes (`notify_ids`) are told."""
+    """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`, tagged with
+    `tags`; those it mentions, answers or quotes (`notify_ids`) are told."""
     if parent_id is None:
         await feeds.push_own_post(b.redis, b.settings, author_id, post_id)  # seen at once
     await post_cache.forget_posts(b.redis, _ids([parent_id, quote_id]))  # their counts
     kind = "reply" if parent_id else "quote" if quote_id else "mention"
     await _notify(b, notify_ids, kind, author_id, post_id)
+    await live.publish_public(b.redis, "update", post_id, tags, public=parent_id is None)
     await enqueue_async(b.settings, feed_tasks.fan_out_post, post_id)
     await _index_posts(b, [post_id, parent_id])
 
@@ -53,6 +55,7 @@ async def post_created(
 async def post_edited(b: Backends, post_id: int) -> None:
     """A post's text changed (the earlier text is in its history)."""
     await post_cache.forget_posts(b.redis, [post_id])
+    await live.publish_public(b.redis, "status.update", post_id, ())
     await _index_posts(b, [post_id])
 
 
@@ -66,6 +69,7 @@ async def post_deleted(
 ) -> None:
     """A post was deleted (a tombstone stays where others replied); its reposts go with it."""
     await post_cache.forget_posts(b.redis, _ids([post_id, parent_id, quote_id]))  # counts
+    await live.publish_public(b.redis, "delete", post_id, ())
     await enqueue_async(b.settings, feed_tasks.remove_post, post_id, author_id)
     if media_ids:
         await enqueue_async(b.settings, media_tasks.delete_media_objects, media_ids)

@@ -156,7 +156,7 @@ def test_tampered_and_alg_none_tokens_are_refused(http, new_user):
 def test_expired_access_token_is_refused(settings):
     import jwt as pyjwt
 
-    from api.tokens import issue_access_token
+    from graph.access_tokens import issue_access_token
 
     short_lived = settings.replace(access_token_ttl=-5)
     token = issue_access_token(short_lived, 12345, "a-family")

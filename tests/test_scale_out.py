@@ -170,6 +170,7 @@ def _drain(var_dir, neo, timeout: float = 120) -> None:
     """Until no job waits: none kept in the graph (queued while Redis failed over), none
     queued, none running."""
     from rq import Queue
+    from rq.job import Job
     from rq.registry import StartedJobRegistry
 
     from jobs.queue import sync_redis
@@ -183,6 +184,9 @@ def _drain(var_dir, neo, timeout: float = 120) -> None:
         return neo.execute_query("MATCH (j:PendingJob) RETURN count(j) AS n").records[0]["n"]
 
     while kept() or queue.count or started.count:
-        left = (kept(), queue.count, started.get_job_ids())
-        assert time.monotonic() < deadline, f"the workers did not drain the queue: {left}"
+        if time.monotonic() > deadline:
+            jobs = [Job.fetch(i, connection=queue.connection) for i in started.get_job_ids()]
+            running = [(j.func_name, j.get_status(), j.worker_name) for j in jobs]
+            raise AssertionError(f"the workers did not drain: {kept()} kept, "
+                                 f"{queue.count} queued, running {running}")  # fmt: skip
         time.sleep(0.1)

@@ -179,7 +179,7 @@ def test_an_open_stream_ends_within_seconds_when_its_log_in_ends(
 
 def test_an_open_stream_ends_when_its_token_expires(http, new_user, base_url, settings):
     """A token that expires while its stream is open ends the stream at its expiry."""
-    from api.tokens import issue_access_token
+    from graph.access_tokens import issue_access_token
     from graph.refresh_tokens import family_of
 
     user = new_user("sx")

@@ -6,7 +6,7 @@ from quart import Blueprint, g, redirect, render_template, request, url_for
 
 from flock.core.errors import DomainError, NotFound
 from flock.core.ids import id_argument
-from graph import accounts, blocks, discovery, follows, posts, timelines, web_sessions
+from graph import accounts, blocks, discovery, follows, oauth, posts, timelines, web_sessions
 from graph.cursors import decode_cursor, encode_cursor
 from graph.requests import DeleteAccountRequest, PasswordChange, ProfilePatch
 from graph.serving import backends
@@ -146,9 +146,21 @@ async def delete_account():
     return page, 422
 
 
+@blueprint.post("/settings/apps/<family>/revoke")
+@login_required
+async def revoke_app(family: str):
+    """An app the user authorized loses its access at once (its tokens and streams end)."""
+    await oauth.revoke_authorization(backends(), viewer_id(), family[:64])
+    return redirect(url_for("web_pages.edit_profile") + "#apps")
+
+
 async def _settings_page(**context):
-    """The settings page, with the accounts the user blocks and mutes (to undo either)."""
+    """The settings page, with the accounts the user blocks and mutes (to undo either) and the
+    apps they authorized (to revoke)."""
     b = backends()
     blocked, _ = await blocks.blocked_page(b, viewer_id(), SETTINGS_LIST, None)
     muted, _ = await blocks.muted_page(b, viewer_id(), SETTINGS_LIST, None)
-    return await render_template("settings.html", blocked=blocked, muted=muted, **context)
+    apps = await oauth.authorized_apps(b, viewer_id())
+    return await render_template(
+        "settings.html", blocked=blocked, muted=muted, apps=apps, **context
+    )

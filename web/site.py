@@ -13,7 +13,7 @@ from flock.core.errors import DomainError
 from graph import web_sessions
 from graph.posts import may_delete_post
 from graph.serving import backends
-from web import auth, me, pages, posts, search, social, text
+from web import auth, me, oauth, pages, posts, search, social, text
 from web.delivery import install_delivery
 from web.session import check_csrf, csrf_token, log_out_session, session_token
 
@@ -34,6 +34,7 @@ def install_web(app: Quart) -> None:
         social.blueprint,
         search.blueprint,
         me.blueprint,
+        oauth.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_delivery(app)
@@ -77,10 +78,10 @@ def post_url(post: dict, action: str = "show") -> str:
 
 def is_web_request() -> bool:
     path = request.path
-    return not (path.startswith(("/api/", "/static/", "/media/")) or path in _PROBES)
+    return not (path.startswith(("/api/", "/static/", "/media/", "/.well-known/")) or path in _APIS)
 
 
-_PROBES = {"/healthz", "/readyz", "/metrics"}
+_APIS = {"/healthz", "/readyz", "/metrics", "/oauth/token", "/oauth/revoke"}
 
 
 async def error_page(status: int, message: str):

@@ -9,6 +9,6 @@ CREATE (owner)-[:UPLOADED]->(m:Media {
   created_at: $now
 })
 RETURN m {
-  id: toString(m.id), .content_type, .width, .height,
+  id: toString(m.id), .content_type, .width, .height, .description,
   url: "/media/" + toString(m.id), thumbnail_url: "/media/" + toString(m.id) + "/thumb"
 } AS media

@@ -8,7 +8,8 @@ name: queries/notifications_page
 // deleting the cause withdraws it. Each has the id of its cause (the like's, the reply's...),
 // which orders the list and tells what is unread (newer than the user's read mark). Nobody is told of their own actions, nor of
 // those of accounts they mute or that are blocked either way.
-// (Likes and follows made before they had ids use their time's id.)
+// (Likes and follows made before they had ids use their time's id.) Those the user cleared
+// (all up to an id) or dismissed one by one are left out.
 MATCH (me:User {id: $user_id})
 CALL (me) {
   MATCH (me)-[:POSTED]->(p:Post)<-[l:LIKES]-(actor:User)
@@ -41,6 +42,8 @@ CALL (me) {
 WITH me, type, id, at, actor, post
 WHERE $since_id < id < $max_id
   AND actor <> me
+  AND id > coalesce(me.notifications_cleared_up_to, 0)
+  AND NOT id IN coalesce(me.notifications_dismissed, [])
   AND NOT EXISTS { (me)-[:BLOCKS]-(actor) }
   AND NOT EXISTS { (me)-[:MUTES]->(actor) }
 RETURN type, id, at, actor.id AS actor_id, post.id AS post_id,

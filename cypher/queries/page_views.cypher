@@ -25,7 +25,7 @@ CALL () {
     text: p.text, created_at: p.created_at, edited_at: p.edited_at, deleted: p:Deleted,
     media: COLLECT {
       MATCH (p)-[h:HAS_MEDIA]->(m:Media)
-      RETURN m {id: toString(m.id), .content_type, .width, .height,
+      RETURN m {id: toString(m.id), .content_type, .width, .height, .description,
                 url: "/media/" + toString(m.id),
                 thumbnail_url: "/media/" + toString(m.id) + "/thumb"}
       ORDER BY h.position
@@ -34,6 +34,7 @@ CALL () {
     root_author_id: [(root:Post {id: coalesce(p.root_id, p.id)})<-[:POSTED]-(ra:User)
                      | toString(ra.id)][0],
     in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
+    in_reply_to_account_id: toString(p.parent_author_id),
     quote_id: toString(p.quote_id),
     like_count: COUNT { (p)<-[:LIKES]-() },
     reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },

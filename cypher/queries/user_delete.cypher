@@ -32,6 +32,10 @@ CALL (u) {
   MATCH (u)-[:HAS_SESSION]->(web_session:WebSession)
   DETACH DELETE web_session
 }
+CALL (u) {
+  MATCH (u)-[:AUTHORIZED|GRANTED_CODE]->(grant:Authorization|OAuthCode)
+  DETACH DELETE grant
+}
 CALL (posts) {
   UNWIND posts AS p
   OPTIONAL MATCH (p)-[:REVISION]->(revision:Revision)

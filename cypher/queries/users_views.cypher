@@ -18,5 +18,7 @@ RETURN u.id AS id,
        viewer IS NOT NULL AND EXISTS { (viewer)-[:FOLLOWS]->(u) } AS followed_by_me,
        viewer IS NOT NULL AND EXISTS { (viewer)-[:MUTES]->(u) } AS muted_by_me,
        viewer IS NOT NULL AND EXISTS { (viewer)-[:BLOCKS]-(u) } AS blocked,
+       viewer IS NOT NULL AND EXISTS { (u)-[:FOLLOWS]->(viewer) } AS follows_me,
+       viewer IS NOT NULL AND EXISTS { (viewer)-[:BLOCKS]->(u) } AS blocking,
        CASE WHEN viewer = u THEN {email: u.email, roles: coalesce(u.roles, [])} END AS own
 ORDER BY position

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     data_index_key: str = ""  # empty: generated and kept in var/data-index-key (never archived)
     access_token_ttl: int = 900
     refresh_token_ttl: int = 30 * 24 * 3600
+    oauth_token_ttl: int = 365 * 24 * 3600  # an app's access token (apps rarely refresh)
+    oauth_code_ttl: int = 600  # an authorization code, unspent
     session_ttl: int = 14 * 24 * 3600
     cookie_secure: bool = False  # on by itself with FLOCK_TLS_CERT
     tls_cert: str = ""  # with tls_key: the app serves HTTPS (and HSTS, secure cookies)

@@ -66,6 +66,34 @@ def channel(user_id: int) -> str:
     return f"live:{user_id}"
 
 
+PUBLIC = "live:public"  # every new tweet's id, for the public timeline's streams
+
+
+def tag_channel(tag: str) -> str:
+    """A hashtag's new posts, for its streams."""
+    return f"live:tag:{tag.lower()}"
+
+
+async def publish_public(
+    r: aioredis.Redis, event: str, post_id: int, tags: Iterable[str], public: bool = True
+) -> None:
+    """Tell the public timeline's streams (a tweet; `public` False: a reply, hashtags only)
+    and its hashtags' streams of a post (`update`, `status.update`, `delete`). Not logged:
+    these streams do not resume."""
+    message = json.dumps(
+        {"id": str(post_id), "event": event, "data": json.dumps({"id": str(post_id)})}
+    )
+    channels = [PUBLIC] if public else []
+    channels += [tag_channel(tag) for tag in tags]
+    try:
+        async with r.pipeline(transaction=False) as pipe:
+            for name in channels:
+                pipe.publish(name, message)
+            await pipe.execute()
+    except redis.RedisError as error:
+        log.warning("live_publish_failed", extra={"error": repr(error)})
+
+
 def log_key(user_id: int) -> str:
     return f"live-log:{user_id}"
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import redis
 from rq.exceptions import NoSuchJobError
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
 from rq.utils import parse_composite_key
@@ -102,8 +102,8 @@ class Upkeep:
             self.redis.set(liveness_key(self.name), int(time.time()), ex=LIVENESS_TTL)
 
     def requeue_abandoned_jobs(self) -> int:
-        """Jobs started by a worker that is no longer alive: expire their started entries and
-        let RQ's clean-up retry them (or fail them when no retry is left)."""
+        """Jobs started by a worker that is no longer alive (or by none it names): expire their
+        started entries and let RQ's clean-up retry them (or fail them when no retry is left)."""
         alive = set(alive_worker_names(self.redis))
         if not self.name or self.name not in alive:
             return 0  # not sure of our own liveness yet: judge nobody
@@ -117,7 +117,12 @@ class Upkeep:
                 except NoSuchJobError:  # an entry with no job (a failover can leave one)
                     self.redis.zrem(registry.key, entry)
                     continue
-                if not job.worker_name or job.worker_name in alive:
+                if job.get_status(refresh=False) != JobStatus.STARTED:
+                    # a leftover (a failover can keep the entry of a job that ended, or was
+                    # queued again): RQ's clean-up skips it, and it would sit there forever
+                    self.redis.zrem(registry.key, entry)
+                    continue
+                if job.worker_name and job.worker_name in alive:
                     continue
                 self.redis.zadd(registry.key, {entry: 1}, xx=True)  # expired long ago
                 abandoned += 1

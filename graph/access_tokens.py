@@ -1,8 +1,13 @@
-"""API access tokens: short-lived JWTs (refresh tokens are in graph/refresh_tokens.py).
+"""API access tokens: JWTs (refresh tokens are in graph/refresh_tokens.py).
 
 Access token: HS256 JWT (the one algorithm accepted) with `sub`, `iat` (to the microsecond),
 `exp`, `jti` and `fam`, the refresh-token family of the log-in it belongs to. Whether it still
 counts (its log-in or every session of the account ended) is graph/revocation.py's check.
+
+A token an app got through OAuth 2 (graph/oauth.py) also names its `scope` and the app (`cid`);
+its family is the app's authorization, and it lives as long as FLOCK_OAUTH_TOKEN_TTL (apps keep
+a token; most never refresh one). Flock's own clients' tokens carry no scope: they may do
+anything their user may.
 """
 
 from __future__ import annotations
@@ -32,19 +37,32 @@ class AccessClaims:
     expires_at: int
     family: str
     issued_at: float
+    scope: str | None = None  # an app's token: what it may do (None: anything)
+    client_id: str | None = None  # an app's token: the app
 
 
-def issue_access_token(settings: Settings, user_id: int, family: str) -> str:
-    """An access token of the log-in `family` (its refresh tokens' family)."""
+def issue_access_token(
+    settings: Settings,
+    user_id: int,
+    family: str,
+    *,
+    scope: str | None = None,
+    client_id: str | None = None,
+) -> str:
+    """An access token of the log-in `family` (its refresh tokens' family); with `scope` and
+    `client_id`, an app's, of the authorization `family`."""
     now = round(time.time(), 6)
+    ttl = settings.access_token_ttl if client_id is None else settings.oauth_token_ttl
     claims = {
         "sub": str(user_id),
         "iat": now,
-        "exp": int(now) + settings.access_token_ttl,
+        "exp": int(now) + ttl,
         "jti": uuid.uuid4().hex,
         "fam": family,
         "typ": "access",
     }
+    if client_id is not None:
+        claims |= {"scope": scope or "", "cid": client_id}
     return jwt.encode(claims, _jwt_key(settings), algorithm=ALGORITHM)
 
 
@@ -56,6 +74,32 @@ async def verify_access_token(b: Backends, token: str) -> AccessClaims:
         b, revocation.TokenFacts(claims.user_id, claims.family, claims.issued_at)
     )
     return claims
+
+
+def issue_app_token(settings: Settings, client_id: str, scope: str) -> str:
+    """An app's own token (OAuth's client credentials grant): it names the app and no user, so
+    it reads only what anyone may (and verifies the app's credentials)."""
+    now = round(time.time(), 6)
+    claims = {
+        "sub": f"app:{client_id}",
+        "iat": now,
+        "exp": int(now) + settings.oauth_token_ttl,
+        "jti": uuid.uuid4().hex,
+        "typ": "app",
+        "scope": scope,
+        "cid": client_id,
+    }
+    return jwt.encode(claims, _jwt_key(settings), algorithm=ALGORITHM)
+
+
+def read_app_token(settings: Settings, token: str) -> str | None:
+    """The client id of a valid app token; None for anything else (a user's token, say)."""
+    try:
+        claims = jwt.decode(token, _jwt_key(settings), algorithms=[ALGORITHM])
+    except jwt.InvalidTokenError:
+        return None
+    client_id = claims.get("cid")
+    return client_id if claims.get("typ") == "app" and isinstance(client_id, str) else None
 
 
 def read_access_token(settings: Settings, token: str) -> AccessClaims:
@@ -76,7 +120,12 @@ def read_access_token(settings: Settings, token: str) -> AccessClaims:
         raise Unauthorized("The access token is not valid.")
     if not isinstance(claims["iat"], int | float) or len(sub) > 19:
         raise Unauthorized("The access token is not valid.")
-    return AccessClaims(int(sub), claims["jti"], int(claims["exp"]), family, float(claims["iat"]))
+    scope, client_id = claims.get("scope"), claims.get("cid")
+    if (scope is None) != (client_id is None) or not isinstance(scope or "", str):
+        raise Unauthorized("The access token is not valid.")
+    return AccessClaims(
+        int(sub), claims["jti"], int(claims["exp"]), family, float(claims["iat"]), scope, client_id
+    )
 
 
 def _jwt_key(settings: Settings) -> bytes:

@@ -1,0 +1,86 @@
+"""Mastodon's timelines: home (the caller's feed: Redis when warm, graph/timelines.py), public
+(everyone's tweets; `local` changes nothing, Flock is one server) and a hashtag's. Paged by
+`max_id` (older), `since_id` (newer, newest first) and `min_id` (the page just newer)."""
+
+from __future__ import annotations
+
+from quart import Blueprint
+
+from api.mastodon import render
+from api.mastodon.common import (
+    flag,
+    id_param,
+    limit_param,
+    link_header,
+    me,
+    params,
+    scoped,
+    viewer,
+)
+from graph import public_timelines, timelines
+from graph.serving import backends
+
+blueprint = Blueprint("mastodon_timelines", __name__, url_prefix="/api/v1/timelines")
+
+MIN_ID_REACH = 400  # entries read to find the page just newer than min_id
+
+
+@blueprint.get("/home")
+@scoped("read:statuses")
+async def home():
+    given = await params()
+    b, limit = backends(), limit_param(given)
+    max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
+    if min_id is not None:  # the page just above min_id: the oldest of those newer
+        newer, _ = await timelines.home_timeline(b, me(), max_id, min_id, MIN_ID_REACH)
+        items, next_max = newer[-limit:], None
+    else:
+        items, next_max = await timelines.home_timeline(b, me(), max_id, since_id, limit)
+    return await _page(items, next_max)
+
+
+@blueprint.get("/public")
+@scoped("read:statuses", user=False)
+async def public():
+    given = await params()
+    b, limit = backends(), limit_param(given)
+    max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
+    media = flag(given, "only_media")
+    if min_id is not None:
+        newer, _ = await public_timelines.public_timeline(
+            b, viewer(), max_id, min_id, MIN_ID_REACH, media
+        )
+        items, next_max = newer[-limit:], None
+    else:
+        items, next_max = await public_timelines.public_timeline(
+            b, viewer(), max_id, since_id, limit, media
+        )
+    return await _page(items, next_max)
+
+
+@blueprint.get("/tag/<hashtag>")
+@scoped("read:statuses", user=False)
+async def tag(hashtag: str):
+    given = await params()
+    b, limit = backends(), limit_param(given)
+    max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
+    media = flag(given, "only_media")
+    if min_id is not None:
+        newer, _ = await public_timelines.tag_timeline(
+            b, hashtag, viewer(), max_id, min_id, MIN_ID_REACH, media
+        )
+        items, next_max = newer[-limit:], None
+    else:
+        items, next_max = await public_timelines.tag_timeline(
+            b, hashtag, viewer(), max_id, since_id, limit, media
+        )
+    return await _page(items, next_max)
+
+
+async def _page(items: list[dict], next_max: int | None):
+    """The statuses, with `Link` to older (next) and newer (prev) pages, as Mastodon's ids:
+    a repost entry's id is the repost's."""
+    shown = await render.statuses(backends(), items)
+    newest = shown[0]["id"] if shown else None
+    oldest = None if next_max is None else (shown[-1]["id"] if shown else next_max)
+    return shown, 200, link_header(oldest, newest)
