@@ -88,7 +88,7 @@ async def register_app(
         "queries/oauth_app_create",
         client_id=client_id,
         secret_digest=digest(secret),
-        name=name,
+        app_name=name,
         website=(website or "").strip()[:500],
         redirect_uris=uris,
         scopes=granted,
