@@ -68,7 +68,7 @@ async def decide():
     except oauth_server.OAuth2Error as error:
         return await _refused(error, fields)
     if fields.get("redirect_uri") == oauth.OOB or not location:
-        return await _page("oauth_code.html", code=code, approved=approved)
+        return await _page("oauth_code.html", oauth_code=code, approved=approved)
     return redirect(location)
 
 
@@ -87,13 +87,13 @@ async def _refused(error: oauth_server.OAuth2Error, fields: dict[str, str]):
         separator = "&" if "?" in target else "?"
         return redirect(f"{target}{separator}{urlencode(query)}")
     message = error.get_error_description() or error.error
-    return await _page("error.html", status=400, message=f"This app's request cannot be "
-                       f"approved: {message}"), 400  # fmt: skip
+    message = f"This app's request cannot be approved: {message}"
+    return await _page("error.html", code=400, status=400, message=message)
 
 
-async def _page(template: str, **context):
+async def _page(template: str, code: int = 200, **context):
     response = await render_template(template, csrf_field=CSRF_FIELD, **context)
-    return response, 200, {"Content-Security-Policy": CONSENT_POLICY}
+    return response, code, {"Content-Security-Policy": CONSENT_POLICY}
 
 
 def _describe(scope: str) -> str:
