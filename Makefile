@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls nginx
+.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls nginx mastodon-clients
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP) chromium prometheus redis-tls nginx
+test: $(STAMP) chromium prometheus redis-tls nginx mastodon-clients
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -51,6 +51,19 @@ redis-tls:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null || { \
 	    echo "Could not install redis-server: run 'sudo apt-get install redis-server' and try again"; exit 1; }; }
+
+# The Mastodon client tests drive masto.js (npm, pinned by tests/clients/package-lock.json)
+# with Node (Debian's nodejs when it is missing).
+CLIENTS_STAMP := tests/clients/node_modules/.installed
+mastodon-clients: $(CLIENTS_STAMP)
+$(CLIENTS_STAMP): tests/clients/package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "Installing Debian's nodejs and npm for the Mastodon client tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || { \
+	    echo "Could not install npm: run 'sudo apt-get install nodejs npm' and try again"; exit 1; }; }
+	cd tests/clients && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(CLIENTS_STAMP)
 
 # `flock run --web-processes N` (and its test) puts Debian's nginx in front of the apps.
 nginx:

@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -292,3 +293,23 @@ def visitor(base_url):
         return Visitor(base_url).sign_up(display_name)
 
     return make
+
+
+CHROMIUM = os.environ.get("FLOCK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium, driven by Playwright (it never downloads a browser here)."""
+    from playwright import sync_api as playwright_api
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -13,28 +13,12 @@ import secrets
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
 
-CHROMIUM = os.environ.get("FLOCK_TEST_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SHOTS = Path(
     os.environ.get("FLOCK_SCREENSHOT_DIR", Path(__file__).parent.parent / "var/screenshots")
 )
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 class Person:

@@ -14,10 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-
-from tests.conftest import SECRETS_USED, Visitor
-from tests.helpers import image_bytes
-from tests.mastodon_schemas import check
+from conftest import SECRETS_USED, Visitor
+from helpers import image_bytes
+from mastodon_schemas import check
 
 CALLBACK = "http://127.0.0.1:9/callback"  # never visited: the app reads the code off the redirect
 OOB = "urn:ietf:wg:oauth:2.0:oob"

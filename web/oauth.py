@@ -38,6 +38,7 @@ FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_
 
 
 @blueprint.get("/oauth/authorize")
+@blueprint.get("/oauth/authorize/")  # as some apps (toot) send it
 async def authorize():
     if g.get("me") is None:
         return redirect(url_for("web_auth.login", next=request.full_path))
