@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from quart import g, request
+from quart import g, has_request_context, request, websocket
 from werkzeug.datastructures import MultiDict
 
 from api.openapi import AUTH_ATTRIBUTE
@@ -155,7 +155,9 @@ def limit_param(given: MultiDict, default: int = DEFAULT_LIMIT, most: int = MAX_
 
 
 def base_url() -> str:
-    return request.host_url.rstrip("/")
+    """This server's URL as the client reached it (over HTTP or a WebSocket)."""
+    current = request if has_request_context() else websocket
+    return current.host_url.rstrip("/")
 
 
 def link_header(next_max: str | int | None, prev_min: str | int | None, **extra: Any) -> dict:

@@ -11,8 +11,11 @@ from flock.core.backends import Backends
 from graph import user_views
 
 
-async def statuses(b: Backends, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    base = base_url()
+async def statuses(
+    b: Backends, posts: list[dict[str, Any]], base: str | None = None
+) -> list[dict[str, Any]]:
+    """`base`: this server's URL, where no request is at hand (a stream's events)."""
+    base = base or base_url()
     names = entities.mentioned_names(
         [p for p in posts if p] + [p.get("quote") or {} for p in posts]
     )
@@ -20,12 +23,14 @@ async def statuses(b: Backends, posts: list[dict[str, Any]]) -> list[dict[str, A
     return [entities.status(post, base, ids) for post in posts]
 
 
-async def status(b: Backends, post: dict[str, Any]) -> dict[str, Any]:
-    return (await statuses(b, [post]))[0]
+async def status(b: Backends, post: dict[str, Any], base: str | None = None) -> dict[str, Any]:
+    return (await statuses(b, [post], base))[0]
 
 
-async def notifications(b: Backends, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    base = base_url()
+async def notifications(
+    b: Backends, items: list[dict[str, Any]], base: str | None = None
+) -> list[dict[str, Any]]:
+    base = base or base_url()
     posts = [item["post"] for item in items if item.get("post")]
     ids = await user_views.ids_of_usernames(b, entities.mentioned_names(posts))
     return [entities.notification(item, base, ids) for item in items]

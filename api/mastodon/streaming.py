@@ -26,9 +26,10 @@ from quart import Blueprint, make_response, request, websocket
 from redis.exceptions import RedisError
 
 from api.mastodon import render
-from api.mastodon.common import bearer_token
+from api.mastodon.common import base_url, bearer_token
 from api.streaming import CLOSED, hub_of
 from flock.core.backends import Backends
+from flock.core.db import GraphUnavailable
 from flock.core.errors import DomainError, TooManyRequests, Unauthorized, Unavailable
 from graph import access_tokens, notifications, oauth, posts, user_views
 from graph.serving import backends
@@ -87,6 +88,7 @@ class Connection:
         self.queue: asyncio.Queue = asyncio.Queue(maxsize=1000)
         self.hub = hub_of(b)
         self.stream_id = uuid.uuid4().hex
+        self.base = base_url()  # events are shown after the request's context has gone
 
     async def open(self) -> None:
         """Count the stream against the caps (as the web's streams are)."""
@@ -149,7 +151,11 @@ class Connection:
             return None
         if "signal" in event:
             return None if await self.ended() else []
-        return await self.translate(event)
+        try:
+            return await self.translate(event)
+        except (DomainError, GraphUnavailable, RedisError) as error:  # this event is lost
+            log.warning("stream_event_skipped", extra={"error": repr(error)})
+            return []
 
     async def translate(self, event: dict[str, Any]) -> list[dict[str, Any]]:
         """A channel's event as the messages of each stream that listens to it."""
@@ -191,7 +197,7 @@ class Connection:
             if not cards:
                 return None
             post = {**post, "entry_id": data["id"], "reposted_by": next(iter(cards.values()))}
-        return await render.status(self.b, post)
+        return await render.status(self.b, post, self.base)
 
     async def _notification(self, data: dict) -> dict | None:
         kinds = {"like": ["like"], "repost": ["repost"], "follow": ["follow"],
@@ -202,7 +208,7 @@ class Connection:
         for item in items:
             post_id = item["post"]["id"] if item.get("post") else None
             if item["actor"]["id"] == data.get("actor_id") and post_id == data.get("post_id"):
-                return (await render.notifications(self.b, [item]))[0]
+                return (await render.notifications(self.b, [item], self.base))[0]
         return None
 
 
