@@ -102,9 +102,15 @@ async function day() {
   });
   const events = [];
   const subscription = streaming.user.subscribe();
+  let streamEnded = null;
   const listening = (async () => {
-    for await (const event of subscription) {
-      events.push({ event: event.event, id: event.payload?.id ?? event.payload });
+    try {
+      for await (const event of subscription) {
+        events.push({ event: event.event, id: event.payload?.id ?? event.payload });
+      }
+      streamEnded = "ended";
+    } catch (error) {
+      streamEnded = String(error); // the server closes it once the token is revoked
     }
   })();
   await new Promise((resolve) => setTimeout(resolve, 500)); // the subscribe message goes out
@@ -198,9 +204,10 @@ async function day() {
   } catch (error) {
     check(error instanceof MastoHttpError && error.statusCode === 401, "a 401 once revoked");
   }
-  subscription.unsubscribe();
+  await Promise.race([listening, new Promise((resolve) => setTimeout(resolve, 15000))]);
+  seen.streamEnded = streamEnded;
+  check(streamEnded !== null, "the stream closed once its token was revoked");
   streaming.close();
-  await Promise.race([listening, new Promise((resolve) => setTimeout(resolve, 2000))]);
   seen.ok = true;
   return seen;
 }
