@@ -98,23 +98,49 @@ def read_app_token(settings: Settings, token: str) -> str | None:
         claims = jwt.decode(token, _jwt_key(settings), algorithms=[ALGORITHM])
     except jwt.InvalidTokenError:
         return None
+    return _app_of(claims)
+
+
+def _app_of(claims: dict) -> str | None:
     client_id = claims.get("cid")
     return client_id if claims.get("typ") == "app" and isinstance(client_id, str) else None
 
 
+async def verify_token(b: Backends, token: str) -> AccessClaims | str:
+    """A user's token that still counts (its claims), or an app's own token (its client id),
+    read once; anything else is 401."""
+    claims = _decode(b.settings, token)
+    if (client_id := _app_of(claims)) is not None:
+        return client_id
+    access = _access_claims(claims)
+    await revocation.check(
+        b, revocation.TokenFacts(access.user_id, access.family, access.issued_at)
+    )
+    return access
+
+
 def read_access_token(settings: Settings, token: str) -> AccessClaims:
     """The claims of a well-signed, unexpired access token (revocation is not checked)."""
+    return _access_claims(_decode(settings, token))
+
+
+def _decode(settings: Settings, token: str) -> dict:
     try:
-        claims = jwt.decode(
+        return jwt.decode(
             token,
             _jwt_key(settings),
             algorithms=[ALGORITHM],
-            options={"require": ["sub", "iat", "exp", "jti", "fam"]},
+            options={"require": ["sub", "iat", "exp", "jti"]},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("The access token has expired; refresh it.") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("The access token is not valid.") from None
+
+
+def _access_claims(claims: dict) -> AccessClaims:
+    if "fam" not in claims:
+        raise Unauthorized("The access token is not valid.")
     sub, family = str(claims["sub"]), claims["fam"]
     if claims.get("typ") != "access" or not sub.isdigit() or not isinstance(family, str):
         raise Unauthorized("The access token is not valid.")

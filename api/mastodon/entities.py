@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
+from html import escape
 from typing import Any
 from urllib.parse import quote
-
-from markupsafe import Markup, escape
 
 from flock.core.ids import time_of_id
 from graph.media import MAX_DESCRIPTION, MAX_PER_POST, MAX_PIXELS
@@ -28,9 +28,8 @@ TOKENS = re.compile(
     r"(?P<url>https?://[^\s<>\"']+)" + f"|{HASHTAG.pattern}" + f"|{MENTION.pattern}"
 )
 TRAILING = ".,;:!?)]}'\""
-MENTION_LINK = Markup(
-    '<span class="h-card"><a href="{}" class="u-url mention">@<span>{}</span></a></span>'
-)
+PARAGRAPHS = re.compile(r"\n{2,}")
+LINKABLE = re.compile(r"[#@]|https?://")  # a line with none of these has nothing to link
 AVATAR_MISSING = "/static/avatar-missing.png"
 HEADER_MISSING = "/static/header-missing.png"
 NOTIFICATION_TYPES = {  # Flock's kind: Mastodon's type
@@ -50,6 +49,7 @@ FLOCK_TYPES = {  # Mastodon's type: Flock's kinds
 }
 
 
+@lru_cache(maxsize=8192)  # a warm page shows the same posts' times again and again
 def iso(epoch: float | None) -> str | None:
     if epoch is None:
         return None
@@ -59,38 +59,46 @@ def iso(epoch: float | None) -> str | None:
 
 def html(text: str | None, base: str) -> str:
     """A post's or bio's text as Mastodon's content: escaped, in paragraphs, with addresses,
-    #hashtags and @mentions linked (as Mastodon marks them up)."""
+    #hashtags and @mentions linked (as Mastodon marks them up). Every character of the text
+    passes through `escape` (the standard library's, quotes too); only the markup around the
+    links is Flock's own."""
     if not text:
         return ""
     paragraphs = []
-    for block in re.split(r"\n{2,}", text.strip()):
+    for block in PARAGRAPHS.split(text.strip()):
         lines = [_linked(line, base) for line in block.split("\n")]
-        paragraphs.append(Markup("<p>{}</p>").format(Markup("<br>").join(lines)))
-    return str(Markup("").join(paragraphs))
+        paragraphs.append(f"<p>{'<br>'.join(lines)}</p>")
+    return "".join(paragraphs)
 
 
-def _linked(text: str, base: str) -> Markup:
-    parts: list[Markup] = []
+def _linked(text: str, base: str) -> str:
+    if not LINKABLE.search(text):
+        return escape(text)
+    parts: list[str] = []
     position = 0
     for match in TOKENS.finditer(text):
         parts.append(escape(text[position : match.start()]))
         if match["url"]:
             url = match["url"].rstrip(TRAILING)
-            parts.append(Markup(
-                '<a href="{0}" rel="nofollow noopener noreferrer" target="_blank">{0}</a>'
-            ).format(url))  # fmt: skip
+            shown = escape(url)
+            parts.append(
+                f'<a href="{shown}" rel="nofollow noopener noreferrer" target="_blank">{shown}</a>'
+            )
             parts.append(escape(match["url"][len(url) :]))
         elif match["tag"]:
-            href = tag_url(match["tag"], base)
-            parts.append(Markup(
-                '<a href="{}" class="mention hashtag" rel="tag">#<span>{}</span></a>'
-            ).format(href, match["tag"]))  # fmt: skip
+            href, tag = escape(tag_url(match["tag"], base)), escape(match["tag"])
+            parts.append(
+                f'<a href="{href}" class="mention hashtag" rel="tag">#<span>{tag}</span></a>'
+            )
         else:
-            href = f"{base}/u/{match['mention']}"
-            parts.append(MENTION_LINK.format(href, match["mention"]))
+            name = escape(match["mention"])
+            parts.append(
+                f'<span class="h-card"><a href="{escape(base)}/u/{name}" class="u-url mention">'
+                f"@<span>{name}</span></a></span>"
+            )
         position = match.end()
     parts.append(escape(text[position:]))
-    return Markup("").join(parts)
+    return "".join(parts)
 
 
 # ----------------------------------------------------------------------------- accounts
@@ -102,7 +110,7 @@ def account(user: dict[str, Any], base: str, *, source: bool = False) -> dict[st
     header = base + HEADER_MISSING
     created = user.get("created_at")
     fields = [
-        {"name": name, "value": str(escape(user[key])), "verified_at": None}
+        {"name": name, "value": escape(user[key]), "verified_at": None}
         for name, key in (("Location", "location"), ("Website", "website"))
         if user.get(key)
     ]
@@ -179,10 +187,14 @@ def relationship(row: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- statuses
 
 
-def status(post: dict[str, Any], base: str, mention_ids: dict[str, int]) -> dict[str, Any]:
+def status(
+    post: dict[str, Any], base: str, mention_ids: dict[str, int], accounts: dict | None = None
+) -> dict[str, Any]:
     """Status from a post as a page shows it; a repost entry (with `reposted_by`) is the
-    reposter's status whose `reblog` is the post."""
-    shown = _status(post, base, mention_ids)
+    reposter's status whose `reblog` is the post. `accounts`: the page's accounts by id, each
+    built once (a page shows few authors many times)."""
+    accounts = {} if accounts is None else accounts
+    shown = _status(post, base, mention_ids, accounts)
     reposter = post.get("reposted_by")
     if not reposter:
         return shown
@@ -193,7 +205,7 @@ def status(post: dict[str, Any], base: str, mention_ids: dict[str, int]) -> dict
         "uri": f"{base}/u/{reposter['username']}/reposts/{entry_id}",
         "url": None,
         "created_at": iso(time_of_id(int(entry_id))),
-        "account": account(reposter, base),
+        "account": _account_of(reposter, base, accounts),
         "content": "",
         "media_attachments": [],
         "mentions": [],
@@ -206,14 +218,31 @@ def status(post: dict[str, Any], base: str, mention_ids: dict[str, int]) -> dict
     }
 
 
-def _status(post: dict[str, Any], base: str, mention_ids: dict[str, int]) -> dict[str, Any]:
+def _account_of(user: dict[str, Any], base: str, accounts: dict) -> dict[str, Any]:
+    shown = accounts.get(user["id"])
+    if shown is None:
+        card = (str(user["id"]), user["username"], user.get("display_name") or "")
+        shown = accounts[user["id"]] = _card_account(*card, base)
+    return shown
+
+
+@lru_cache(maxsize=4096)
+def _card_account(user_id: str, username: str, display_name: str, base: str) -> dict[str, Any]:
+    """The Account of a post's author card, made once for as long as the card is the same (the
+    dict is shared: never changed after it is made)."""
+    return account({"id": user_id, "username": username, "display_name": display_name}, base)
+
+
+def _status(
+    post: dict[str, Any], base: str, mention_ids: dict[str, int], accounts: dict
+) -> dict[str, Any]:
     text = post.get("text") or ""
     author = post.get("author") or {"id": "0", "username": "deleted", "display_name": ""}
     url = f"{base}/{'replies' if post.get('kind') == 'reply' else 'tweets'}/{post['id']}"
     quoted = post.get("quote")
     quote = None
     if post.get("quote_id"):
-        inner = _status({**quoted, "quote": None}, base, mention_ids) if quoted else None
+        inner = _status({**quoted, "quote": None}, base, mention_ids, accounts) if quoted else None
         quote = {"state": "accepted" if inner else "deleted", "quoted_status": inner}
     return {
         "id": str(post["id"]),
@@ -221,7 +250,7 @@ def _status(post: dict[str, Any], base: str, mention_ids: dict[str, int]) -> dic
         "url": url,
         "created_at": iso(post["created_at"]),
         "edited_at": iso(post.get("edited_at")),
-        "account": account(author, base),
+        "account": _account_of(author, base, accounts),
         "content": html(text, base),
         "text": None,
         "visibility": "public",

@@ -20,7 +20,8 @@ async def statuses(
         [p for p in posts if p] + [p.get("quote") or {} for p in posts]
     )
     ids = await user_views.ids_of_usernames(b, names)
-    return [entities.status(post, base, ids) for post in posts]
+    accounts: dict = {}
+    return [entities.status(post, base, ids, accounts) for post in posts]
 
 
 async def status(b: Backends, post: dict[str, Any], base: str | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from api.mastodon import render
 from api.mastodon.common import (
     flag,
     id_param,
+    json_response,
     limit_param,
     link_header,
     me,
@@ -83,4 +84,4 @@ async def _page(items: list[dict], next_max: int | None):
     shown = await render.statuses(backends(), items)
     newest = shown[0]["id"] if shown else None
     oldest = None if next_max is None else (shown[-1]["id"] if shown else next_max)
-    return shown, 200, link_header(oldest, newest)
+    return json_response(shown, 200, link_header(oldest, newest))
