@@ -17,6 +17,7 @@ import pytest
 from conftest import SECRETS_USED, Visitor
 from helpers import image_bytes
 from mastodon_schemas import check
+from neo4j import GraphDatabase
 
 CALLBACK = "http://127.0.0.1:9/callback"  # never visited: the app reads the code off the redirect
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -264,6 +265,22 @@ def test_oauth_refusals_follow_the_rfcs_and_issue_nothing(http, visitor, authori
         follow_redirects=False,
     )
     assert "error=invalid_scope" in too_wide.headers["location"]
+
+
+def test_an_expired_code_is_refused(http, visitor, settings):
+    """A code not spent within FLOCK_OAUTH_CODE_TTL (aged here in the graph: the consent page
+    only writes "now") gives nothing."""
+    person, app = visitor(), register(http)
+    code = code_of(consent(person, app))
+    with GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    ) as driver:
+        driver.execute_query(
+            "MATCH (c:OAuthCode {digest: $digest}) SET c.expires_at = c.created_at - 1",
+            digest=hashlib.sha256(code.encode()).hexdigest(),
+        )
+    late = exchange(http, app, code)
+    assert late.status_code == 400 and late.json()["error"] == "invalid_grant"
 
 
 def test_scopes_are_enforced_per_endpoint(http, authorized):

@@ -36,3 +36,25 @@ def test_the_api_keeps_to_its_openapi_document(base_url, new_user, tmp_path):
     generated = int(re.search(r"(\d+) generated", result.stdout).group(1))
     assert generated >= 300, result.stdout[-3000:]  # a few hundred cases at least
     assert "✅ Stateful" in result.stdout, result.stdout[-3000:]  # links were followed
+
+
+def test_the_mastodon_api_keeps_to_its_openapi_document(base_url, new_user, tmp_path):
+    """The same over the Mastodon client API's document (`/api/mastodon/openapi.json`)."""
+    user = new_user("fm")
+    schemathesis = Path(sys.executable).parent / "schemathesis"
+    result = subprocess.run(
+        [
+            str(schemathesis), "run", f"{base_url}/api/mastodon/openapi.json",
+            "--checks", CHECKS,
+            "--max-examples", EXAMPLES_PER_OPERATION,
+            "--seed", "20261207",
+            "--header", f"Authorization: Bearer {user['access']}",
+            "--request-timeout", "60",
+            "--suppress-health-check", "all",
+            "--report-dir", str(tmp_path),
+        ],
+        capture_output=True, text=True, timeout=1200, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+    generated = int(re.search(r"(\d+) generated", result.stdout).group(1))
+    assert generated >= 300, result.stdout[-3000:]

@@ -9,6 +9,7 @@ from api.mastodon import (
     instance,
     media,
     notifications,
+    openapi,
     search,
     statuses,
     streaming,
@@ -25,4 +26,5 @@ BLUEPRINTS = (
     search.blueprint,
     media.blueprint,
     streaming.blueprint,
+    openapi.blueprint,
 )
