@@ -7,8 +7,8 @@ from typing import Any
 
 from flock.core.backends import Backends
 from flock.core.errors import NotFound
-from flock.core.ids import MAX_ID, new_id
-from graph.post_views import hydrate
+from flock.core.ids import new_id
+from graph.post_views import marked_page
 from jobs import events
 
 
@@ -42,13 +42,4 @@ async def bookmarks_page(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """The user's bookmarked posts, most recently bookmarked first; and the next max_id (a
     bookmark's id), if any."""
-    rows = await b.graph.read(
-        "queries/user_bookmarks_page",
-        user_id=user_id,
-        max_id=MAX_ID if max_id is None else max_id,
-        limit=limit + 1,
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    posts = await hydrate(b, user_id, [row["post_id"] for row in rows])
-    return posts, (rows[-1]["id"] if more else None)
+    return await marked_page(b, "queries/user_bookmarks_page", user_id, max_id, limit)

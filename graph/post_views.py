@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flock.core.backends import Backends
+from flock.core.ids import MAX_ID
 from graph.media import at_media_base
 from graph.read_through import PageViews, page_views
 from jobs.stores.feeds import Entry
@@ -106,6 +107,20 @@ def _shown(post_id, view, cards, marks, hidden, keep_deleted) -> dict[str, Any] 
     for name in MARKS.values():
         post[f"{name}_by_me"] = post_id in marks[name]
     return post
+
+
+async def marked_page(
+    b: Backends, query: str, user_id: int, max_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of the posts a user marked (`query`: their bookmarks, their likes), most
+    recently marked first, below `max_id` (a mark's id); and the next max_id, if any."""
+    rows = await b.graph.read(
+        query, user_id=user_id, max_id=MAX_ID if max_id is None else max_id, limit=limit + 1
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    posts = await hydrate(b, user_id, [row["post_id"] for row in rows])
+    return posts, (rows[-1]["id"] if more else None)
 
 
 def id_page(ids: list[int], limit: int) -> tuple[list[int], int | None]:

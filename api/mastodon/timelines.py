@@ -29,53 +29,48 @@ MIN_ID_REACH = 400  # entries read to find the page just newer than min_id
 @blueprint.get("/home")
 @scoped("read:statuses")
 async def home():
-    given = await params()
-    b, limit = backends(), limit_param(given)
-    max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
-    if min_id is not None:  # the page just above min_id: the oldest of those newer
-        newer, _ = await timelines.home_timeline(b, me(), max_id, min_id, MIN_ID_REACH)
-        items, next_max = newer[-limit:], None
-    else:
-        items, next_max = await timelines.home_timeline(b, me(), max_id, since_id, limit)
-    return await _page(items, next_max)
+    async def read(max_id, since_id, limit):
+        return await timelines.home_timeline(backends(), me(), max_id, since_id, limit)
+
+    return await _paged(read)
 
 
 @blueprint.get("/public")
 @scoped("read:statuses", user=False)
 async def public():
-    given = await params()
-    b, limit = backends(), limit_param(given)
-    max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
-    media = flag(given, "only_media")
-    if min_id is not None:
-        newer, _ = await public_timelines.public_timeline(
-            b, viewer(), max_id, min_id, MIN_ID_REACH, media
+    media = flag(await params(), "only_media")
+
+    async def read(max_id, since_id, limit):
+        return await public_timelines.public_timeline(
+            backends(), viewer(), max_id, since_id, limit, media
         )
-        items, next_max = newer[-limit:], None
-    else:
-        items, next_max = await public_timelines.public_timeline(
-            b, viewer(), max_id, since_id, limit, media
-        )
-    return await _page(items, next_max)
+
+    return await _paged(read)
 
 
 @blueprint.get("/tag/<hashtag>")
 @scoped("read:statuses", user=False)
 async def tag(hashtag: str):
+    media = flag(await params(), "only_media")
+
+    async def read(max_id, since_id, limit):
+        return await public_timelines.tag_timeline(
+            backends(), hashtag, viewer(), max_id, since_id, limit, media
+        )
+
+    return await _paged(read)
+
+
+async def _paged(read):
+    """A timeline page by Mastodon's parameters: `max_id` (older), `since_id` (the newest
+    newer), `min_id` (the page just newer: the oldest of those newer)."""
     given = await params()
-    b, limit = backends(), limit_param(given)
+    limit = limit_param(given)
     max_id, since_id, min_id = (id_param(given, k) for k in ("max_id", "since_id", "min_id"))
-    media = flag(given, "only_media")
     if min_id is not None:
-        newer, _ = await public_timelines.tag_timeline(
-            b, hashtag, viewer(), max_id, min_id, MIN_ID_REACH, media
-        )
-        items, next_max = newer[-limit:], None
-    else:
-        items, next_max = await public_timelines.tag_timeline(
-            b, hashtag, viewer(), max_id, since_id, limit, media
-        )
-    return await _page(items, next_max)
+        newer, _ = await read(max_id, min_id, MIN_ID_REACH)
+        return await _page(newer[-limit:], None)
+    return await _page(*await read(max_id, since_id, limit))
 
 
 async def _page(items: list[dict], next_max: int | None):
