@@ -160,6 +160,15 @@ def test_an_app_is_authorized_with_pkce_and_its_token_works_until_revoked(http, 
     assert app["name"] not in person.get("/settings/profile").text
 
 
+def test_a_person_revokes_an_app_in_settings(http, authorized):
+    person, app, token = authorized()
+    page = person.get("/settings/profile").text
+    action = re.search(r'action="(/settings/apps/[^"]+/revoke)"', page).group(1)
+    assert person.post(action).status_code == 200
+    assert http.get("/api/v1/accounts/verify_credentials", headers=bearer(token)).status_code == 401
+    assert app["name"] not in person.get("/settings/profile").text
+
+
 def test_oauth_refusals_follow_the_rfcs_and_issue_nothing(http, visitor, authorized):
     person = visitor()
     app, other = register(http), register(http, name="Other App")
@@ -265,6 +274,29 @@ def test_oauth_refusals_follow_the_rfcs_and_issue_nothing(http, visitor, authori
         follow_redirects=False,
     )
     assert "error=invalid_scope" in too_wide.headers["location"]
+
+
+def test_logging_out_everywhere_ends_every_apps_authorization_and_its_streams(
+    http, authorized, base_url
+):
+    """An app's authorization is a log-in: "log out everywhere" ends it (its token and its
+    refresh token stop working, an open stream closes) and it leaves the settings list."""
+    person, app, token = authorized()
+    with httpx.Client(base_url=base_url, timeout=30) as streaming:
+        query = {"access_token": token["access_token"]}
+        with streaming.stream("GET", "/api/v1/streaming/user", params=query) as stream:
+            assert stream.status_code == 200
+            lines = stream.iter_lines()
+            assert next(lines).startswith(":")  # open
+            assert person.post("/logout/everywhere").status_code == 200
+            rest = list(lines)  # the server ends the stream: this returns
+            assert all(not line.startswith("data:") for line in rest), rest
+    refused = http.get("/api/v1/accounts/verify_credentials", headers=bearer(token))
+    assert refused.status_code == 401
+    refresh = http.post("/oauth/token", data={"grant_type": "refresh_token", "client_id":
+                        app["client_id"], "client_secret": app["client_secret"],
+                        "refresh_token": token["refresh_token"]})  # fmt: skip
+    assert refresh.json()["error"] == "invalid_grant"
 
 
 def test_an_expired_code_is_refused(http, visitor, settings):
