@@ -1,7 +1,9 @@
-"""`POST /api/media` (upload an image to attach to a post) and `/media/<id>` (serve it)."""
+"""`POST /api/media` (upload an image to attach to a post), `/media/<id>` (serve it), and
+`/avatars/...` (users' pictures, and the ones made from their names)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from quart import Blueprint, Response, g, request
@@ -10,7 +12,7 @@ from quart_schema import hide, validate_response
 from api.bearer import token_required
 from api.schemas import MediaItem
 from flock.core.errors import Invalid
-from graph import media
+from graph import avatars, media
 from graph.serving import backends
 from jobs.stores.media import served_content_type
 
@@ -46,4 +48,31 @@ async def serve(media_id: int, variant: str):
     # An id's image never changes: caches (a CDN) keep it; a deleted one is a 404 here.
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@blueprint.get("/avatars/<int:media_id>/<int:size>.jpg")
+@hide
+async def avatar(media_id: int, size: int):
+    """A square of a user's picture (48, 96 or 400 px), JPEG without metadata."""
+    data = await avatars.read_avatar(backends(), media_id, size)
+    return _forever(Response(data, content_type="image/jpeg"))
+
+
+@blueprint.get("/avatars/default/<name>.<any(svg, png):kind>")
+@hide
+async def default_avatar(name: str, kind: str):
+    """The picture made from a name (`<initials>-<hue>`): SVG, or PNG for apps."""
+    if kind == "svg":
+        return _forever(Response(avatars.default_svg(name), content_type="image/svg+xml"))
+    png = await asyncio.to_thread(avatars.default_png, name)
+    return _forever(Response(png, content_type="image/png"))
+
+
+def _forever(response: Response) -> Response:
+    """What an avatar URL names never changes (a new picture is a new id)."""
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
     return response

@@ -15,7 +15,7 @@ from flock.core.backends import Backends
 from flock.core.errors import NotFound
 from graph import personal_data
 
-CARD_FIELDS = ("id", "username", "display_name")  # a post's author, a notification's actor
+CARD_FIELDS = ("id", "username", "display_name", "avatar_id")  # a post's author, an actor
 LIST_FIELDS = (*CARD_FIELDS, "bio")  # a row of a list of people
 
 

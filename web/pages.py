@@ -6,7 +6,17 @@ from quart import Blueprint, g, redirect, render_template, request, url_for
 
 from flock.core.errors import DomainError, NotFound
 from flock.core.ids import id_argument
-from graph import accounts, blocks, discovery, follows, oauth, posts, timelines, web_sessions
+from graph import (
+    accounts,
+    avatars,
+    blocks,
+    discovery,
+    follows,
+    oauth,
+    posts,
+    timelines,
+    web_sessions,
+)
 from graph.cursors import decode_cursor, encode_cursor
 from graph.requests import DeleteAccountRequest, PasswordChange, ProfilePatch
 from graph.serving import backends
@@ -144,6 +154,22 @@ async def delete_account():
             return redirect(url_for("web_pages.home"))
     page = await _settings_page(values=g.me, errors=errors, saved=False)
     return page, 422
+
+
+@blueprint.post("/settings/avatar")
+@login_required
+async def change_avatar():
+    """A new profile picture (cropped to a square on the server); a bad file says why."""
+    upload = (await request.files).get("avatar")
+    data = upload.read() if upload is not None else b""
+    try:
+        made = await avatars.set_avatar(backends(), viewer_id(), data)
+    except DomainError as error:
+        message = next(iter(error.errors.values()), [error.detail])[0]
+        page = await _settings_page(values=g.me, errors={"avatar": [message]}, saved=False)
+        return page, 422
+    g.me = {**g.me, "avatar_id": made["id"]}  # the page shows the new picture
+    return await _settings_page(values=g.me, errors={}, saved=False, avatar_saved=True)
 
 
 @blueprint.post("/settings/apps/<family>/revoke")

@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from flock.core.errors import DomainError
-from graph import web_sessions
+from graph import avatars, web_sessions
 from graph.posts import may_delete_post
 from graph.serving import backends
+from jobs.stores.render_image import AVATARS
 from web import auth, me, oauth, pages, posts, search, social, text
 from web.delivery import install_delivery
 from web.session import check_csrf, csrf_token, log_out_session, session_token
@@ -40,6 +42,7 @@ def install_web(app: Quart) -> None:
     install_delivery(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["post_url"] = post_url
+    app.jinja_env.globals["avatar"] = avatar_img
     app.jinja_env.globals["may_delete"] = may_delete_post  # the domain's one rule
     app.jinja_env.filters["linkify"] = text.linkify
     app.jinja_env.filters["timeago"] = text.timeago
@@ -70,6 +73,21 @@ def install_web(app: Quart) -> None:
         return response
 
 
+def avatar_img(user: dict, shown: int) -> Markup:
+    """A user's avatar, `shown` px a side, sharp on a dense screen; decorative (`alt=""`): the
+    name is always beside it."""
+    if not user.get("avatar_id"):
+        src = avatars.avatar_path(user)
+        return Markup('<img class="avatar" src="{}" alt="" width="{}" height="{}">').format(
+            src, shown, shown
+        )
+    one_x = next(size for size in AVATARS if size >= shown)
+    two_x = next((size for size in AVATARS if size >= 2 * shown), AVATARS[-1])
+    return Markup(
+        '<img class="avatar" src="{}" srcset="{} 2x" alt="" width="{}" height="{}" loading="lazy">'
+    ).format(avatars.avatar_path(user, one_x), avatars.avatar_path(user, two_x), shown, shown)
+
+
 def post_url(post: dict, action: str = "show") -> str:
     """The page of a tweet or reply (or one of its actions: edit, delete, like...)."""
     collection = "replies" if post["kind"] == "reply" else "tweets"
@@ -78,7 +96,10 @@ def post_url(post: dict, action: str = "show") -> str:
 
 def is_web_request() -> bool:
     path = request.path
-    return not (path.startswith(("/api/", "/static/", "/media/", "/.well-known/")) or path in _APIS)
+    return not (
+        path.startswith(("/api/", "/static/", "/media/", "/avatars/", "/.well-known/"))
+        or path in _APIS
+    )
 
 
 _APIS = {"/healthz", "/readyz", "/metrics", "/oauth/token", "/oauth/revoke"}

@@ -4,7 +4,8 @@ mutes. Every rule is graph/'s (blocks hide an account, limits throttle follows..
 
 from __future__ import annotations
 
-from quart import Blueprint
+from pydantic import ValidationError
+from quart import Blueprint, request
 
 from api.mastodon import entities, render
 from api.mastodon.common import (
@@ -20,10 +21,10 @@ from api.mastodon.common import (
     values,
     viewer,
 )
-from flock.core.errors import NotFound
-from graph import accounts, blocks, bookmarks, follows, likes, posts, search, user_views
+from flock.core.errors import Invalid, NotFound
+from graph import accounts, avatars, blocks, bookmarks, follows, likes, posts, search, user_views
 from graph.cursors import decode_cursor, encode_cursor
-from graph.requests import ProfilePatch
+from graph.requests import ProfilePatch, field_errors
 from graph.serving import backends
 
 blueprint = Blueprint("mastodon_accounts", __name__, url_prefix="/api/v1")
@@ -39,15 +40,23 @@ async def verify_credentials():
 @scoped("write:accounts")
 async def update_credentials():
     """`display_name` and `note` (the bio); Flock's location and website are the first two
-    `fields_attributes`. Images are not taken yet (the profile has none)."""
+    `fields_attributes`; `avatar` a picture (cropped to a square). `header` is not kept yet."""
     given = await params()
+    files = await request.files
+    if files.get("avatar") is not None:
+        await avatars.set_avatar(backends(), me(), files["avatar"].read())
     patch = {"display_name": text(given, "display_name"), "bio": text(given, "note")}
     for index, name in enumerate(("location", "website")):
         value = given.get(f"fields_attributes[{index}][value]")
         if value is not None:
             patch[name] = str(value)
     changes = {key: value for key, value in patch.items() if value is not None}
-    profile = await accounts.update_profile(backends(), me(), ProfilePatch(**changes))
+    try:
+        patch_ = ProfilePatch(**changes)
+    except ValidationError as error:
+        errors = field_errors(error)
+        raise Invalid("Validation failed", errors=errors) from None
+    profile = await accounts.update_profile(backends(), me(), patch_)
     return render.account(profile, source=True)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flock.core.ids import time_of_id
+from graph.avatars import avatar_path
 from graph.media import MAX_DESCRIPTION, MAX_PER_POST, MAX_PIXELS
 from graph.oauth import SCOPES
 from graph.requests import TWEET_MAX_CHARS
@@ -30,7 +31,6 @@ TOKENS = re.compile(
 TRAILING = ".,;:!?)]}'\""
 PARAGRAPHS = re.compile(r"\n{2,}")
 LINKABLE = re.compile(r"[#@]|https?://")  # a line with none of these has nothing to link
-AVATAR_MISSING = "/static/avatar-missing.png"
 HEADER_MISSING = "/static/header-missing.png"
 NOTIFICATION_TYPES = {  # Flock's kind: Mastodon's type
     "like": "favourite",
@@ -106,7 +106,7 @@ def _linked(text: str, base: str) -> str:
 
 def account(user: dict[str, Any], base: str, *, source: bool = False) -> dict[str, Any]:
     """Account from a card (id, username, display_name) or a profile (with bio, counts...)."""
-    avatar = base + AVATAR_MISSING
+    avatar = base + avatar_path(user, 400, raster=True)
     header = base + HEADER_MISSING
     created = user.get("created_at")
     fields = [
@@ -221,16 +221,21 @@ def status(
 def _account_of(user: dict[str, Any], base: str, accounts: dict) -> dict[str, Any]:
     shown = accounts.get(user["id"])
     if shown is None:
-        card = (str(user["id"]), user["username"], user.get("display_name") or "")
+        card = (str(user["id"]), user["username"], user.get("display_name") or "",
+                user.get("avatar_id"))  # fmt: skip
         shown = accounts[user["id"]] = _card_account(*card, base)
     return shown
 
 
 @lru_cache(maxsize=4096)
-def _card_account(user_id: str, username: str, display_name: str, base: str) -> dict[str, Any]:
+def _card_account(
+    user_id: str, username: str, display_name: str, avatar_id: str | None, base: str
+) -> dict[str, Any]:
     """The Account of a post's author card, made once for as long as the card is the same (the
     dict is shared: never changed after it is made)."""
-    return account({"id": user_id, "username": username, "display_name": display_name}, base)
+    card = {"id": user_id, "username": username, "display_name": display_name,
+            "avatar_id": avatar_id}  # fmt: skip
+    return account(card, base)
 
 
 def _status(

@@ -9,7 +9,8 @@ OPTIONAL MATCH (viewer:User {id: $viewer_id})
 UNWIND range(0, size($ids) - 1) AS position
 MATCH (u:User {id: $ids[position]})
 RETURN u.id AS id,
-       u {id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at} AS user,
+       u {id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at,
+          avatar_id: [(u)-[:AVATAR]->(a:Media) | toString(a.id)][0]} AS user,
        CASE WHEN $counts THEN {
          follower_count: COUNT { (u)<-[:FOLLOWS]-() },
          following_count: COUNT { (u)-[:FOLLOWS]->() },

@@ -28,11 +28,15 @@ class RenderFailed(Exception):
     """The image could not be rendered within the caps (or at all)."""
 
 
-def render_capped(original: bytes) -> dict[str, tuple[bytes, str]]:
-    """{variant: (bytes, content type)} for the served versions, rendered in a capped child."""
+AVATARS = (48, 96, 400)  # px, square: a post's, a profile's, the full view
+
+
+def render_capped(original: bytes, kind: str = "post") -> dict[str, tuple[bytes, str]]:
+    """{variant: (bytes, content type)} for the served versions, rendered in a capped child:
+    a post's image ("large", "thumb"), or an avatar's squares ("avatar48"...)."""
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "jobs.stores.render_image"],
+            [sys.executable, "-m", "jobs.stores.render_image", kind],
             input=original,
             capture_output=True,
             timeout=TIME_CAP_SECONDS + 5,
@@ -55,6 +59,21 @@ def render(original: bytes) -> dict[str, tuple[bytes, str]]:
                 versions[variant] = (_animated_gif(image, box), "image/gif")
             else:
                 versions[variant] = (_still_jpeg(image, box), "image/jpeg")
+    return versions
+
+
+def render_avatar(original: bytes) -> dict[str, tuple[bytes, str]]:
+    """An avatar's versions: the picture upright, cropped to its centre square, each size a
+    JPEG without metadata (an animated GIF shows its first frame)."""
+    versions = {}
+    with Image.open(io.BytesIO(original)) as image:
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+        for size in AVATARS:
+            square = ImageOps.fit(upright, (size, size), method=Image.Resampling.LANCZOS)
+            square.info = {}
+            out = io.BytesIO()
+            square.save(out, "JPEG", quality=88, optimize=True)
+            versions[f"avatar{size}"] = (out.getvalue(), "image/jpeg")
     return versions
 
 
@@ -92,8 +111,9 @@ def _main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (TIME_CAP_SECONDS, TIME_CAP_SECONDS))
     original = sys.stdin.buffer.read()
+    kind = sys.argv[1] if len(sys.argv) > 1 else "post"
     try:
-        versions = render(original)
+        versions = render_avatar(original) if kind == "avatar" else render(original)
     except MemoryError:
         sys.exit("out of memory")
     except Exception as error:  # noqa: BLE001 - the parent gets one line and a failure

@@ -1,0 +1,87 @@
+"""Avatars: made from the name until a picture is uploaded (settings, or the Mastodon API's
+update_credentials), then served as squares cropped from it, without metadata, cached for
+good; shown on posts, profiles and settings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from conftest import SECRETS_USED  # noqa: F401 - the session's log check sees the tokens
+from helpers import image_bytes
+from PIL import Image
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def _upload(person, data: bytes, name: str = "me.png"):
+    token = _csrf(person.get("/settings/profile").text)
+    return person.client.post(
+        "/settings/avatar",
+        data={"csrf_token": token},
+        files={"avatar": (name, data, "application/octet-stream")},
+    )
+
+
+def _avatar_urls(html: str) -> list[str]:
+    return re.findall(r'<img class="avatar" src="([^"]+)"', html)
+
+
+def test_an_avatar_is_made_from_the_name_until_a_picture_is_uploaded(visitor, http):
+    person = visitor("Ada Lovelace")
+    made = _avatar_urls(person.get("/settings/profile").text)[0]
+    assert re.fullmatch(r"/avatars/default/AL-\d{1,3}\.svg", made), made
+    svg = http.get(made)
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert "immutable" in svg.headers["cache-control"] and ">AL</text>" in svg.text
+    png = http.get(made.replace(".svg", ".png"))
+    assert Image.open(io.BytesIO(png.content)).size == (400, 400)
+    assert http.get("/avatars/default/<script>-1.svg").status_code == 404
+
+    exif = Image.Exif()
+    exif[0x010E] = "secret place"  # ImageDescription: must not survive
+    uploaded = _upload(person, image_bytes("JPEG", size=(300, 200), exif=exif.tobytes()))
+    assert uploaded.status_code == 200 and "Picture saved." in uploaded.text
+    shown = _avatar_urls(uploaded.text)[0]
+    assert re.fullmatch(r"/avatars/\d+/96\.jpg", shown), shown
+    for size in (48, 96, 400):
+        square = http.get(shown.replace("/96.jpg", f"/{size}.jpg"))
+        assert square.status_code == 200 and "immutable" in square.headers["cache-control"]
+        image = Image.open(io.BytesIO(square.content))
+        assert image.size == (size, size) and image.format == "JPEG"
+        assert b"secret place" not in square.content and not image.getexif()
+
+    person.tweet("a face at last")
+    profile = person.get(f"/u/{person.username}").text
+    assert shown in _avatar_urls(profile)  # the profile's head
+    assert shown.replace("/96.jpg", "/48.jpg") in _avatar_urls(profile)  # the post's author
+
+
+def test_a_bad_picture_is_refused_with_a_message_and_changes_nothing(visitor):
+    person = visitor()
+    before = _avatar_urls(person.get("/settings/profile").text)[0]
+    refused = _upload(person, b"this is not an image", name="notes.txt")
+    assert refused.status_code == 422
+    assert 'id="avatar-error"' in refused.text
+    assert _avatar_urls(person.get("/settings/profile").text)[0] == before
+
+
+def test_mastodon_apps_see_and_set_the_avatar(http, new_user):
+    user = new_user("av")
+    me = http.get("/api/v1/accounts/verify_credentials", headers=user["auth"]).json()
+    made = http.get(me["avatar"])  # a PNG: apps cannot all show SVG
+    assert made.status_code == 200 and made.headers["content-type"] == "image/png"
+    assert http.get(me["header"]).status_code == 200
+    changed = http.patch(
+        "/api/v1/accounts/update_credentials",
+        files={"avatar": ("a.png", image_bytes(), "image/png")},
+        data={"note": "hello"},
+        headers=user["auth"],
+    )
+    assert changed.status_code == 200, changed.text
+    avatar = changed.json()["avatar"]
+    assert re.search(r"/avatars/\d+/400\.jpg$", avatar), avatar
+    assert Image.open(io.BytesIO(http.get(avatar).content)).size == (400, 400)
+    assert changed.json()["note"] == "<p>hello</p>"
