@@ -6,10 +6,13 @@ forms share (sign-up, profile, post text) live in graph/requests.py.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
 from quart import Response, current_app
 
 from flock.core.ids import MAX_ID
+from graph import avatars
 from graph.requests import (  # noqa: F401 - shared with the web forms, documented here too
     DeleteAccountRequest,
     PostText,
@@ -42,7 +45,21 @@ class TokenPair(BaseModel):
     refresh_token: str
 
 
-class PublicUser(BaseModel):
+class WithAvatar(BaseModel):
+    """A user's face: `avatar_url` is made from `avatar_id` (or from the name, until then)."""
+
+    avatar_id: str | None = None
+    avatar_url: str = Field(description="96 px square (48 and 400 too for an uploaded one)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def avatar_url_from_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "avatar_url" not in data:
+            return {**data, "avatar_url": avatars.avatar_path(data)}
+        return data
+
+
+class PublicUser(WithAvatar):
     id: str
     username: str
     display_name: str
@@ -113,6 +130,11 @@ class Author(BaseModel):
     id: str
     username: str
     display_name: str
+    avatar_id: str | None = Field(
+        default=None,
+        description="Their picture, at /avatars/{avatar_id}/{48|96|400}.jpg; null until they "
+        "upload one (a user's avatar_url is then a picture made from their name)",
+    )
 
 
 class QuotedPost(BaseModel):
@@ -254,7 +276,7 @@ class RepostState(BaseModel):
     post_id: str = Field(description="The post reposted (the original, when a repost was named)")
 
 
-class UserCard(BaseModel):
+class UserCard(WithAvatar):
     id: str
     username: str
     display_name: str

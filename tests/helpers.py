@@ -67,7 +67,8 @@ OPTIONAL MATCH (viewer:User {id: $viewer_id})
 OPTIONAL MATCH (reposter:User {id: entry[2]})
 RETURN toString(entry[0]) AS entry_id, toString(p.id) AS id, p.text AS text,
        p.edited_at AS edited_at,
-       {id: toString(a.id), username: a.username, display_name: a.display_name} AS author,
+       {id: toString(a.id), username: a.username, display_name: a.display_name,
+        avatar_id: [(a)-[:AVATAR]->(m:Media) | toString(m.id)][0]} AS author,
        COUNT { (p)<-[:LIKES]-() } AS like_count,
        COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted } AS reply_count,
        COUNT { (p)<-[:REPOSTED]-() } AS repost_count,

@@ -85,3 +85,8 @@ def test_mastodon_apps_see_and_set_the_avatar(http, new_user):
     assert re.search(r"/avatars/\d+/400\.jpg$", avatar), avatar
     assert Image.open(io.BytesIO(http.get(avatar).content)).size == (400, 400)
     assert changed.json()["note"] == "<p>hello</p>"
+    flock = http.get(f"/api/users/{user['username']}").json()  # Flock's own API: the same face
+    assert flock["avatar_url"] == f"/avatars/{flock['avatar_id']}/96.jpg"
+    assert avatar.endswith(f"/avatars/{flock['avatar_id']}/400.jpg")
+    posted = http.post("/api/tweets", json={"text": "with a face"}, headers=user["auth"]).json()
+    assert posted["author"]["avatar_id"] == flock["avatar_id"]
