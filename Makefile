@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls nginx mastodon-clients
+.PHONY: run test lint bench clean check-tools chromium prometheus redis-tls nginx test-clients
 
 run: $(STAMP)
 	$(VENV)/bin/flock run
 
-test: $(STAMP) chromium prometheus redis-tls nginx mastodon-clients
+test: $(STAMP) chromium prometheus redis-tls nginx test-clients
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -52,13 +52,13 @@ redis-tls:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null || { \
 	    echo "Could not install redis-server: run 'sudo apt-get install redis-server' and try again"; exit 1; }; }
 
-# The Mastodon client tests drive masto.js (npm, pinned by tests/clients/package-lock.json)
+# The client tests drive masto.js and axe-core (npm, pinned by tests/clients/package-lock.json)
 # with Node (Debian's nodejs when it is missing).
 CLIENTS_STAMP := tests/clients/node_modules/.installed
-mastodon-clients: $(CLIENTS_STAMP)
+test-clients: $(CLIENTS_STAMP)
 $(CLIENTS_STAMP): tests/clients/package-lock.json
 	@command -v npm >/dev/null || { \
-	  echo "Installing Debian's nodejs and npm for the Mastodon client tests..."; \
+	  echo "Installing Debian's nodejs and npm for the client tests (masto, axe-core)..."; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || { \
 	    echo "Could not install npm: run 'sudo apt-get install nodejs npm' and try again"; exit 1; }; }

@@ -72,6 +72,7 @@ class PublicUser(WithAvatar):
     tweet_count: int
     followed_by_me: bool
     muted_by_me: bool = False
+    follows_me: bool = Field(default=False, description="They follow the signed-in user")
 
 
 class Me(PublicUser):

@@ -133,6 +133,7 @@ def _profile(row: dict[str, Any]) -> dict[str, Any]:
         **row["counts"],
         "followed_by_me": row["followed_by_me"],
         "muted_by_me": row["muted_by_me"],
+        "follows_me": row["follows_me"],
     }
 
 

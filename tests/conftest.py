@@ -309,7 +309,24 @@ def chromium():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    playwright_api.expect.set_options(timeout=15_000)  # a loaded machine answers slower
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def person(chromium, base_url):
+    """People at browsers (tests/browsing.py): `person("phone")` is one at a phone's size."""
+    from browsing import Person
+
+    made: list = []
+
+    def make(size: str = "desktop"):
+        made.append(Person(chromium, base_url, size))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()

@@ -88,12 +88,12 @@ def test_follow_from_the_profile_then_home_shows_their_tweets(visitor):
     ada, bob = visitor(), visitor()
     post_id = bob.tweet("bob's news")
     profile = ada.post(f"/u/{bob.username}/follow", {"next": f"/u/{bob.username}"})
-    assert f'aria-label="Unfollow @{bob.username}"' in profile.text
+    assert f'Following<span class="visually-hidden"> @{bob.username}: unfollow' in profile.text
     assert f'id="post-{post_id}"' in ada.get("/").text
     followers = ada.get(f"/u/{bob.username}/followers").text
     assert f"@{ada.username}" in followers
     button = ada.post(f"/u/{bob.username}/unfollow", htmx=True).text
-    assert f'aria-label="Follow @{bob.username}"' in button
+    assert f'Follow<span class="visually-hidden"> @{bob.username}<' in button
 
 
 def test_profile_tabs_and_load_more(visitor):

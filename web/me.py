@@ -44,9 +44,11 @@ async def notifications_page():
 @blueprint.get("/notifications/badge")
 @login_required
 async def badge():
-    """The unread count in the navigation (loaded by htmx, refreshed by live updates)."""
+    """The unread count in the navigation (loaded by htmx, refreshed by live updates): the
+    rail's, or (`place=tab`) the phone's tab bar's."""
     unread = await notifications.unread_count(backends(), viewer_id())
-    return await render_template("_unread_badge.html", unread=unread)
+    tab = request.args.get("place") == "tab"
+    return await render_template("_unread_badge.html", unread=unread, tab=tab)
 
 
 @blueprint.get("/bookmarks")

@@ -10,7 +10,6 @@ from graph import (
     accounts,
     avatars,
     blocks,
-    discovery,
     follows,
     oauth,
     posts,
@@ -32,14 +31,16 @@ from web.session import (
 blueprint = Blueprint("web_pages", __name__)
 
 PAGE = 20
-SIDEBAR = 5
 NEW_POSTS_CAP = 50
 SETTINGS_LIST = 100  # blocked and muted accounts listed in settings
+THEMES = ("light", "dark")
+THEME_COOKIE = "theme"
+THEME_MAX_AGE = 400 * 24 * 3600  # browsers keep a cookie at most 400 days
 
 
 @blueprint.get("/")
 async def home():
-    """Visitors see the landing page; members their timeline, who to follow and trends."""
+    """Visitors see the landing page; members their timeline (web/explore.py the rest)."""
     if g.me is None:
         return await render_template("landing.html")
     b = backends()
@@ -53,8 +54,6 @@ async def home():
         items=items,
         more=more,
         newest=(items[0]["entry_id"] if items else 0),
-        suggestions=await discovery.who_to_follow(b, viewer_id(), SIDEBAR),
-        trends=await discovery.trends(b, SIDEBAR),
     )
 
 
@@ -170,6 +169,19 @@ async def change_avatar():
         return page, 422
     g.me = {**g.me, "avatar_id": made["id"]}  # the page shows the new picture
     return await _settings_page(values=g.me, errors={}, saved=False, avatar_saved=True)
+
+
+@blueprint.post("/settings/theme")
+@login_required
+async def change_theme():
+    """Light or dark on this browser (a cookie), or as the device is set (none)."""
+    chosen = (await form_data()).get("theme", "")
+    response = redirect(url_for("web_pages.edit_profile") + "#appearance")
+    if chosen in THEMES:
+        response.set_cookie(THEME_COOKIE, chosen, max_age=THEME_MAX_AGE, samesite="Lax")
+    else:
+        response.delete_cookie(THEME_COOKIE)
+    return response
 
 
 @blueprint.post("/settings/apps/<family>/revoke")

@@ -29,6 +29,13 @@ def kind_of(collection: str) -> str:
     return KINDS[collection]
 
 
+@blueprint.get("/compose")
+@login_required
+async def compose_page():
+    """A page with just the box (the rail's Post button, the phone's floating one)."""
+    return await render_template("compose.html")
+
+
 @blueprint.post("/compose")
 @login_required
 async def compose():

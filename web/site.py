@@ -15,7 +15,7 @@ from graph import avatars, web_sessions
 from graph.posts import may_delete_post
 from graph.serving import backends
 from jobs.stores.render_image import AVATARS
-from web import auth, me, oauth, pages, posts, search, social, text
+from web import auth, explore, me, oauth, pages, posts, search, social, text
 from web.delivery import install_delivery
 from web.session import check_csrf, csrf_token, log_out_session, session_token
 
@@ -37,17 +37,20 @@ def install_web(app: Quart) -> None:
         search.blueprint,
         me.blueprint,
         oauth.blueprint,
+        explore.blueprint,
     ):
         app.register_blueprint(blueprint)
     install_delivery(app)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["post_url"] = post_url
     app.jinja_env.globals["avatar"] = avatar_img
+    app.jinja_env.globals["theme"] = chosen_theme
     app.jinja_env.globals["may_delete"] = may_delete_post  # the domain's one rule
     app.jinja_env.filters["linkify"] = text.linkify
     app.jinja_env.filters["timeago"] = text.timeago
     app.jinja_env.filters["isotime"] = text.isotime
     app.jinja_env.filters["exacttime"] = text.exacttime
+    app.jinja_env.filters["monthyear"] = text.monthyear
 
     @app.before_request
     async def load_viewer_and_check_csrf() -> None:
@@ -86,6 +89,12 @@ def avatar_img(user: dict, shown: int) -> Markup:
     return Markup(
         '<img class="avatar" src="{}" srcset="{} 2x" alt="" width="{}" height="{}" loading="lazy">'
     ).format(avatars.avatar_path(user, one_x), avatars.avatar_path(user, two_x), shown, shown)
+
+
+def chosen_theme() -> str | None:
+    """The theme this browser chose in settings ("light" or "dark"), or None: as the device."""
+    chosen = request.cookies.get(pages.THEME_COOKIE)
+    return chosen if chosen in pages.THEMES else None
 
 
 def post_url(post: dict, action: str = "show") -> str:

@@ -76,6 +76,11 @@ def exacttime(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%-d %b %Y, %H:%M UTC") if epoch else ""
 
 
+def monthyear(epoch: float | None) -> str:
+    """The month someone joined, as "December 2026"."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%B %Y") if epoch else ""
+
+
 def _shorten(url: str) -> str:
     shown = re.sub(r"^https?://(www\.)?", "", url)
     return shown if len(shown) <= 40 else shown[:39] + "…"
