@@ -69,6 +69,8 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
             message = "Unknown field."
         elif item["type"] == "missing":
             message = "This field is required."
+        elif field.endswith("email") and item["type"] == "value_error":
+            message = "Enter an e-mail address like name@example.org."  # not the library's words
         errors.setdefault(field, []).append(message)
     return errors
 
@@ -128,8 +130,10 @@ class ProfilePatch(Strict):
     @classmethod
     def website_url(cls, value: str | None) -> str | None:
         value = _bounded_text(value, 100)
+        if value and re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?", value, re.I):
+            value = f"https://{value}"  # "example.org" is what people type
         if value and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value, re.IGNORECASE):
-            raise invalid("Use a full http:// or https:// address.")
+            raise invalid("Enter a web address like example.org or https://example.org.")
         return value
 
 

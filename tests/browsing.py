@@ -90,6 +90,7 @@ class Person:
 
     def shot(self, name: str, size: str = "desktop") -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
+        expect(self.page.locator(".side [hx-trigger]:visible")).to_have_count(0)  # column loaded
         self.page.screenshot(path=SHOTS / f"{name}-{size}.png", full_page=False)
 
     def close(self) -> None:

@@ -145,7 +145,26 @@ def test_profile_edit_errors_are_form_messages(browser):
         "/settings/profile", data={"csrf_token": token, "website": "javascript:alert(1)"}
     )
     assert response.status_code == 422
-    assert "Use a full http:// or https:// address." in response.text
+    assert "Enter a web address like example.org or https://example.org." in response.text
+    saved = browser.post(
+        "/settings/profile", data={"csrf_token": token, "website": "example.org/ada"}
+    )
+    assert saved.status_code == 200 and 'value="https://example.org/ada"' in saved.text
+
+
+def test_a_bad_email_at_sign_up_says_what_to_do(browser):
+    page = browser.get("/signup").text
+    refused = browser.post(
+        "/signup",
+        data={
+            "csrf_token": csrf_from(page),
+            "username": "mailless",
+            "email": "not-an-address",
+            "password": "a long enough secret",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Enter an e-mail address like name@example.org." in refused.text
 
 
 def test_delete_account_from_settings(browser):

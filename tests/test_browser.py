@@ -105,21 +105,33 @@ def test_screenshots_of_the_main_pages(person):
     expect(bob.page.locator("#replies")).to_contain_text("few notes")
     tweet_path = bob.page.url
 
+    alice.page.goto("/settings/profile")  # her face; Bob keeps the one made from his name
+    alice.page.get_by_label(re.compile("^A picture of you")).set_input_files(
+        {"name": "alice.png", "mimeType": "image/png", "buffer": picture((600, 600))}
+    )
+    alice.page.get_by_role("button", name="Upload picture").click()
+    expect(alice.page.get_by_role("status")).to_have_text("Picture saved.")
+
     for size in SIZES:
-        viewer = person(size)
-        viewer.context.add_cookies(bob.context.cookies())
-        viewer.page.goto("/")
-        viewer.shot("home", size)
-        viewer.page.goto(tweet_path)
-        viewer.shot("tweet", size)
-        viewer.page.goto(f"/u/{alice.username}")
-        viewer.shot("profile", size)
-        viewer.until_visible("/search?q=raven", "writing-desk")
-        viewer.shot("search", size)
-        assert viewer.errors == []
-    for name in ("home", "tweet", "profile", "search"):
+        for theme in ("light", "dark"):
+            viewer = person(size)
+            viewer.page.emulate_media(color_scheme=theme)
+            viewer.context.add_cookies(bob.context.cookies())
+            viewer.page.goto("/")
+            viewer.shot(f"home-{theme}", size)
+            viewer.page.goto(tweet_path)
+            viewer.shot(f"tweet-{theme}", size)
+            viewer.page.goto(f"/u/{alice.username}")
+            viewer.shot(f"profile-{theme}", size)
+            viewer.until_visible("/search?q=raven", "writing-desk")
+            viewer.shot(f"search-{theme}", size)
+            viewer.page.goto("/explore")
+            viewer.shot(f"explore-{theme}", size)
+            assert viewer.errors == []
+    for name in ("home", "tweet", "profile", "search", "explore"):
         for size in SIZES:
-            assert (SHOTS / f"{name}-{size}.png").stat().st_size > 10_000
+            for theme in ("light", "dark"):
+                assert (SHOTS / f"{name}-{theme}-{size}.png").stat().st_size > 10_000
 
 
 def test_the_social_loop_live_without_a_reload(person):
