@@ -222,11 +222,11 @@ def test_log_out_everywhere_ends_every_session_and_refresh_token(browser, base_u
         laptop.post("/login", data={"csrf_token": csrf_from(page.text), "login": name,
                                     "password": "a long enough secret"})  # fmt: skip
         assert f"Log out @{name}" in laptop.get("/").text
-        settings_page = browser.get("/settings/profile")
-        assert "Log out everywhere" in settings_page.text
-        done = browser.post(
-            "/logout/everywhere", data={"csrf_token": csrf_from(settings_page.text)}
-        )
+        assert 'href="/logout/everywhere"' in browser.get("/settings/profile").text
+        confirm = browser.get("/logout/everywhere")  # asks first, and changes nothing yet
+        assert confirm.status_code == 200 and "Log out everywhere?" in confirm.text
+        assert f"Log out @{name}" in laptop.get("/").text
+        done = browser.post("/logout/everywhere", data={"csrf_token": csrf_from(confirm.text)})
         assert done.status_code == 302
         assert f"Log out @{name}" not in laptop.get("/").text
         assert f"Log out @{name}" not in browser.get("/").text

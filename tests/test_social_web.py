@@ -87,6 +87,11 @@ def test_block_and_mute_from_the_profile_and_undo_them_in_settings(visitor, drai
     settings = me.get("/settings/profile").text
     assert f"@{them.username}" in settings and "Unmute" in settings
     me.post(f"/u/{them.username}/unmute")
+    profile = me.get(f"/u/{them.username}").text
+    assert f'href="/u/{them.username}/block"' in profile  # Block asks first
+    confirm = me.get(f"/u/{them.username}/block")
+    assert confirm.status_code == 200 and f"Block @{them.username}?" in confirm.text
+    assert them.get(f"/u/{me.username}").status_code == 200  # asking changed nothing
     blocked = me.post(f"/u/{them.username}/block")
     assert blocked.status_code == 200 and "Blocked accounts" in blocked.text
     assert f'>Unblock<span class="visually-hidden"> @{them.username}<' in blocked.text

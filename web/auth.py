@@ -80,6 +80,13 @@ async def logout():
     return redirect(url_for("web_pages.home"))
 
 
+@blueprint.get("/logout/everywhere")
+@login_required
+async def confirm_logout_everywhere():
+    """Are you sure? (every browser and app signed in to the account is logged out)."""
+    return await render_template("confirm_logout_everywhere.html")
+
+
 @blueprint.post("/logout/everywhere")
 @login_required
 async def logout_everywhere():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from quart import Blueprint, redirect, render_template, request, url_for
 
-from graph import blocks, follows
+from graph import accounts, blocks, follows
 from graph.serving import backends
 from web.session import is_htmx, login_required, safe_next, viewer_id
 
@@ -31,6 +31,14 @@ async def _answer(user: dict):
         return await render_template("_follow_button.html", user=user)
     back = safe_next((await request.form).get("next"))
     return redirect(back or url_for("web_pages.profile", username=user["username"]))
+
+
+@blueprint.get("/u/<username>/block")
+@login_required
+async def confirm_block(username: str):
+    """Are you sure? (what a block does, and the button that does it)."""
+    user = await accounts.profile(backends(), username, viewer_id())
+    return await render_template("confirm_block.html", user=user)
 
 
 @blueprint.post("/u/<username>/<any(block, unblock, mute, unmute):action>")
