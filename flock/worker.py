@@ -21,7 +21,7 @@ from rq.job import Job
 from flock.core.backends import sentinel_parts, sync_redis_client
 from flock.core.logs import REQUEST_ID
 from flock.core.settings import Settings
-from jobs.queue import QUEUE_NAMES, default_queue, sync_redis
+from jobs.queue import QUEUE_NAMES, default_queue, replicas_holding_all_writes, sync_redis
 from jobs.tasks import canary, upkeep
 
 log = logging.getLogger("flock.worker")
@@ -93,7 +93,10 @@ class ReplicatedJob(Job):
 
     def _execute(self):
         result = super()._execute()
-        if REPLICATED.get() and self.connection.wait(1, JOB_REPLICA_WAIT_MS) < 1:
+        if (
+            REPLICATED.get()
+            and replicas_holding_all_writes(self.connection, JOB_REPLICA_WAIT_MS) < 1
+        ):
             raise ReplicaBehind("no replica holds this job's writes yet: run it again later")
         return result
 

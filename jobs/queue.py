@@ -31,6 +31,7 @@ QUEUE_NAMES = ("default",)
 DEFAULT_RETRY = Retry(max=5, interval=[1, 5, 15, 60, 300])
 RELAY_BATCH = 500
 REPLICA_WAIT_MS = 500
+REPLICA_PROBE_KEY = "flock:replica-probe"  # written before a WAIT (replicas_holding_all_writes)
 
 log = logging.getLogger("flock.jobs")
 
@@ -42,6 +43,18 @@ def sync_redis(url: str, ca_file: str = "") -> redis.Redis:
     return sync_redis_client(url, ca_file, socket_timeout=5, socket_connect_timeout=2)
 
 
+def replicas_holding_all_writes(client: redis.Redis, timeout_ms: int) -> int:
+    """How many replicas hold every write made to the master so far, by any connection.
+
+    WAIT counts only up to the last write of the connection it runs on, and a client's pool
+    may hand out another connection than the one that wrote: a small write first, on the same
+    connection (one pipeline), puts everything written before it under the WAIT."""
+    pipe = client.pipeline(transaction=False)
+    pipe.set(REPLICA_PROBE_KEY, 1, ex=60)
+    pipe.wait(1, timeout_ms)
+    return pipe.execute()[-1]
+
+
 def default_queue(settings: Settings) -> Queue:
     return Queue("default", connection=sync_redis(settings.redis_url, settings.ca_file))
 
@@ -51,7 +64,8 @@ def enqueue(settings: Settings, job: Callable, *args, retry: Retry = DEFAULT_RET
     try:
         queue = default_queue(settings)
         queue.enqueue(job, *args, retry=retry, result_ttl=0, meta={"request_id": REQUEST_ID.get()})
-        if sentinel_parts(settings.redis_url) and queue.connection.wait(1, REPLICA_WAIT_MS) < 1:
+        replicated = sentinel_parts(settings.redis_url) is not None
+        if replicated and replicas_holding_all_writes(queue.connection, REPLICA_WAIT_MS) < 1:
             # No replica holds the job yet, and a failover now would lose it: keep it in the
             # graph too (it may then run twice; jobs are idempotent).
             raise redis.RedisError("no replica acknowledged the job")
