@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from flock.core.backends import Backends
 from flock.core.errors import Unauthorized
 from jobs.stores import live
+from jobs.stores.copies import family_key, valid_after_key
 
 log = logging.getLogger("flock.revocation")
 
@@ -43,14 +44,6 @@ class TokenFacts:
     user_id: int
     family: str
     issued_at: float
-
-
-def valid_after_key(user_id: int) -> str:
-    return f"tokens-after:{user_id}"
-
-
-def family_key(family: str) -> str:
-    return f"login:{family}"
 
 
 async def check(b: Backends, token: TokenFacts) -> None:

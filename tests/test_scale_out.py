@@ -167,26 +167,33 @@ def _kill_and_wait_for_its_return(var_dir, victim: str, wait_until) -> None:
 
 
 def _drain(var_dir, neo, timeout: float = 120) -> None:
-    """Until no job waits: none kept in the graph (queued while Redis failed over), none
-    queued, none running."""
+    """Until Redis is reconciled with the graph after its failover (jobs/stores/copies.py) and
+    no job waits: none kept in the graph (queued while Redis failed over), none queued, none
+    running, no retry waiting out its back-off."""
     from rq import Queue
     from rq.job import Job
-    from rq.registry import StartedJobRegistry
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 
     from jobs.queue import sync_redis
+    from jobs.stores import copies
 
     record = json.loads((var_dir / STACK_FILE).read_text())
     queue = Queue("default", connection=sync_redis(record["redis_url"]))
     deadline = time.monotonic() + timeout
-    started = StartedJobRegistry(queue=queue)
+    started, scheduled = StartedJobRegistry(queue=queue), ScheduledJobRegistry(queue=queue)
 
     def kept() -> int:
         return neo.execute_query("MATCH (j:PendingJob) RETURN count(j) AS n").records[0]["n"]
 
-    while kept() or queue.count or started.count:
+    def reconciled() -> bool:
+        r = queue.connection
+        return copies.reconciled_replid(r) == copies.master_replid(r)
+
+    while not reconciled() or kept() or queue.count or started.count or scheduled.count:
         if time.monotonic() > deadline:
             jobs = [Job.fetch(i, connection=queue.connection) for i in started.get_job_ids()]
             running = [(j.func_name, j.get_status(), j.worker_name) for j in jobs]
             raise AssertionError(f"the workers did not drain: {kept()} kept, "
-                                 f"{queue.count} queued, running {running}")  # fmt: skip
+                                 f"{queue.count} queued, {scheduled.count} scheduled, "
+                                 f"running {running}, reconciled {reconciled()}")  # fmt: skip
         time.sleep(0.1)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 import redis
 from helpers import flock_run, stack_env
@@ -22,6 +23,7 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegis
 
 from flock.core.db import SyncGraph
 from flock.core.settings import STACK_FILE, Settings
+from jobs.stores.copies import family_key, valid_after_key
 from jobs.stores.feeds import SENTINEL, feed_key
 
 SERVICES_IN_KILL_ORDER = ("worker", "app", "redis", "typesense", "neo4j")
@@ -265,6 +267,54 @@ def test_posts_reach_every_follower_across_a_redis_restart(running, hub, wait_un
     wait_until(running.ready, timeout=120)
     post("after")
     wait_until(lambda: everyone_has(running, hub["fans"], post_ids), 60)
+
+
+def test_writes_redis_took_back_at_a_restart_are_made_good(running, wait_until):
+    """A Redis restart (or a failover) can take back writes it acknowledged. Two such losses
+    are made by hand: a post taken out of a follower's feed, and the copy of "log out
+    everywhere" put back to before it, which lets the old token in again. After Redis restarts
+    (a new life of the master), the follower sees the post and the old token is refused."""
+    with httpx.Client(base_url=running.base, timeout=30) as http:
+        author, reader = (_signed_up(http, prefix) for prefix in ("ra", "rr"))
+        assert http.put(f"/api/users/{author['name']}/follow", headers=reader["auth"]).is_success
+        http.get("/api/timeline", headers=reader["auth"])  # active: gets fan-out
+        posted = http.post("/api/tweets", json={"text": "kept"}, headers=author["auth"]).json()
+
+        def timeline(auth) -> list[str]:
+            return [p["id"] for p in http.get("/api/timeline", headers=auth).json()["items"]]
+
+        wait_until(lambda: timeline(reader["auth"]) == [posted["id"]])
+        old = reader["auth"]
+        old_token = old["Authorization"].removeprefix("Bearer ")
+        assert http.post("/api/auth/logout/everywhere", headers=old).status_code == 204
+        assert http.get("/api/timeline", headers=old).status_code == 401
+        reader = _signed_up(http, reader["name"], existing=True)
+        reader_id = http.get(f"/api/users/{reader['name']}").json()["id"]
+        assert timeline(reader["auth"]) == [posted["id"]]  # its token's facts are copied now
+        rds = redis.Redis.from_url(running.record()["redis_url"])
+        rds.zrem(feed_key(int(reader_id)), posted["id"])
+        rds.set(valid_after_key(int(reader_id)), repr(0.0), ex=3600)
+        rds.set(family_key(jwt.decode(old_token, options={"verify_signature": False})["fam"]),
+                "live", ex=3600)  # fmt: skip
+        assert timeline(reader["auth"]) == []  # the losses show
+        let_in = http.get("/api/timeline", headers=old)
+        assert let_in.status_code == 200, let_in.text
+        rds.close()
+        before = running.pid("redis")
+        os.killpg(before, signal.SIGKILL)
+        wait_until(lambda: running.pid("redis") not in (None, before), 60)
+        wait_until(running.ready, timeout=120)
+        wait_until(lambda: http.get("/api/timeline", headers=old).status_code == 401, 60)
+        wait_until(lambda: timeline(reader["auth"]) == [posted["id"]], 60)
+
+
+def _signed_up(http: httpx.Client, prefix: str, existing: bool = False) -> dict:
+    name = prefix if existing else f"{prefix}{os.urandom(4).hex()}"
+    if not existing:
+        body = {"username": name, "email": f"{name}@example.org", "password": "pw-restarted"}
+        assert http.post("/api/auth/signup", json=body).status_code == 201
+    pair = http.post("/api/auth/token", json={"login": name, "password": "pw-restarted"})
+    return {"name": name, "auth": {"Authorization": f"Bearer {pair.json()['access_token']}"}}
 
 
 def test_ctrl_c_stops_every_process(running, wait_until):

@@ -60,6 +60,9 @@ def hidden_key(user_id: int) -> str:
     return f"hidden:{user_id}"
 
 
+COPY_PREFIXES = ("pv:", "card:", "marks:", "marks-floor:", "hidden:")  # jobs/stores/copies.py
+
+
 def gen_key(key: str) -> str:
     kind, _, ident = key.partition(":")
     return f"{kind}-gen:{ident}"

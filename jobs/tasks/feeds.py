@@ -23,11 +23,12 @@ FANOUT_LAG = Histogram(
 CATCH_UP_SECONDS = 60  # a rebuild pushes again what was made this long before it read
 
 
-def fan_out_post(post_id: int) -> int:
+def fan_out_post(post_id: int, again: bool = False) -> int:
     """Push a new post into the feeds of its author's active followers, in batches.
 
     Authors with more than FLOCK_FANOUT_LIMIT followers are merged at read time instead.
-    Returns how many feeds got it.
+    `again`: a replay after Redis lost writes (jobs/tasks/recovery.py): pushed quietly (no live
+    update, no fan-out lag counted). Returns how many feeds got it.
     """
     ctx = worker_context()
     settings, r = ctx.settings, ctx.redis
@@ -50,15 +51,18 @@ def fan_out_post(post_id: int) -> int:
     )
     for user_ids in batches:
         got_it = feeds.push(r, settings, post_id, user_ids)
-        live.publish_now(r, got_it, "update", update)
+        if not again:
+            live.publish_now(r, got_it, "update", update)
         pushed += len(got_it)
-    FANOUT_LAG.labels("post").observe(time.time() - time_of_id(post_id))
+    if not again:
+        FANOUT_LAG.labels("post").observe(time.time() - time_of_id(post_id))
     return pushed
 
 
-def fan_out_repost(repost_id: int) -> int:
+def fan_out_repost(repost_id: int, again: bool = False) -> int:
     """Push a new repost into the feeds of its reposter's active followers that do not show
-    its post yet (a big account's reposts are merged at read time). Returns how many got it."""
+    its post yet (a big account's reposts are merged at read time); `again` as for
+    fan_out_post. Returns how many got it."""
     ctx = worker_context()
     settings, r = ctx.settings, ctx.redis
     info = ctx.graph.read("queries/fanout_repost_info", repost_id=repost_id)
@@ -78,9 +82,11 @@ def fan_out_repost(repost_id: int) -> int:
         active_since=time.time() - settings.active_days * 86400,
     ):
         got_it = feeds.push_repost(r, settings, entry, user_ids)
-        live.publish_now(r, got_it, "update", update)
+        if not again:
+            live.publish_now(r, got_it, "update", update)
         pushed += len(got_it)
-    FANOUT_LAG.labels("repost").observe(time.time() - time_of_id(repost_id))
+    if not again:
+        FANOUT_LAG.labels("repost").observe(time.time() - time_of_id(repost_id))
     return pushed
 
 

@@ -7,6 +7,8 @@
 - moves retries whose back-off has passed to the queue (RQ's scheduler, run here in the thread
   under a lock taken and released each tick, so a dead worker never keeps it);
 - relays the jobs kept in the graph while Redis was down (every few seconds);
+- notices when Redis may have lost writes (a failover, a restart) and has its copies of the
+  graph made good (jobs/tasks/recovery.py);
 - deletes uploads never attached to a post (every hour, once they are a day old);
 - makes the scheduled backup when FLOCK_BACKUP_EVERY_HOURS have passed (one worker of all, in
   a thread of its own: an export must not hold up the signs of life).
@@ -34,6 +36,7 @@ from jobs import queue
 from jobs.backups.schedule import backup_if_due
 from jobs.queue import QUEUE_NAMES, sync_redis
 from jobs.stores import media
+from jobs.tasks import recovery
 
 log = logging.getLogger("flock.jobs.upkeep")
 
@@ -86,6 +89,7 @@ class Upkeep:
             _quietly("liveness", self.say_alive)
             _quietly("abandoned", self.requeue_abandoned_jobs)
             _quietly("retries", self.enqueue_due_retries)
+            _quietly("redis-lost-writes", self.reconcile_if_redis_lost_writes)
             if time.monotonic() >= next_relay:
                 next_relay = time.monotonic() + RELAY_EVERY
                 _quietly("relay", lambda: queue.relay_pending_jobs(self.settings, graph))
@@ -129,6 +133,9 @@ class Upkeep:
             if abandoned:
                 registry.cleanup()
         return abandoned
+
+    def reconcile_if_redis_lost_writes(self) -> int:
+        return recovery.reconcile_if_redis_lost_writes(self.settings, self.redis)
 
     def enqueue_due_retries(self) -> int:
         """Move scheduled jobs (retries waiting out their back-off) whose time has come."""
