@@ -24,12 +24,21 @@ blueprint = Blueprint("api_media", __name__)
 @validate_response(MediaItem, 201)
 async def upload():
     """Upload one image (multipart/form-data, field `file`): JPEG, PNG, GIF or WebP, at most
-    5 MB by default. Attach it by listing its id in `media_ids` when posting."""
+    5 MB by default, with its alt text in the field `description` (optional, at most 1500
+    characters). Attach it by listing its id in `media_ids` when posting."""
     files = await request.files
     if "file" not in files:
         message = "Send the image as multipart/form-data in the field `file`."
         raise Invalid(message, errors={"file": [message]})
-    return await media.upload_media(backends(), g.user_id, files["file"].read()), 201
+    description = ((await request.form).get("description") or "").strip()
+    if len(description) > media.MAX_DESCRIPTION:
+        message = f"Describe it in at most {media.MAX_DESCRIPTION} characters."
+        raise Invalid(message, errors={"description": [message]})
+    b = backends()
+    item = await media.upload_media(b, g.user_id, files["file"].read())
+    if description:
+        item = await media.describe_media(b, g.user_id, int(item["id"]), description)
+    return item, 201
 
 
 @blueprint.get("/media/<int:media_id>", defaults={"variant": "large"})

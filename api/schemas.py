@@ -125,6 +125,9 @@ class MediaItem(BaseModel):
     height: int
     url: str = Field(description="The image, at most 2048 px a side: JPEG (GIF if animated)")
     thumbnail_url: str = Field(description="At most 600 px a side: JPEG (GIF if animated)")
+    description: str | None = Field(
+        default=None, description="Alt text the poster wrote for it (null when none was)"
+    )
 
 
 class Author(BaseModel):
@@ -147,6 +150,9 @@ class QuotedPost(BaseModel):
     deleted: bool
     root_id: str
     in_reply_to_id: str | None
+    in_reply_to_username: str | None = Field(
+        default=None, description="A reply: the username of the author it answers"
+    )
     author: Author | None
     media: list[MediaItem] = Field(default_factory=list)
     quote_id: str | None = Field(default=None, description="What the quoted post quotes, if any")
@@ -165,6 +171,9 @@ class Post(BaseModel):
     deleted: bool
     root_id: str
     in_reply_to_id: str | None
+    in_reply_to_username: str | None = Field(
+        default=None, description="A reply: the username of the author it answers"
+    )
     author: Author | None = Field(description="null when deleted")
     media: list[MediaItem] = Field(default_factory=list, description="Attached images, in order")
     quote_id: str | None = Field(default=None, description="The id of the post this one quotes")

@@ -281,6 +281,21 @@ async def user_posts(
     return await hydrate(b, viewer_id, ids), next_max_id
 
 
+async def user_media_posts(
+    b: Backends, username: str, viewer_id: int | None, max_id: int | None, limit: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A user's posts with images, newest first, below max_id; the page and the next max_id."""
+    await user_id_of(b, username, viewer_id)
+    rows = await b.graph.read(
+        "queries/user_media_posts_page",
+        username=username,
+        max_id=MAX_ID if max_id is None else max_id,
+        limit=limit + 1,
+    )
+    ids, next_max_id = id_page([row["id"] for row in rows], limit)
+    return await hydrate(b, viewer_id, ids), next_max_id
+
+
 async def _access(b: Backends, kind: str, post_id: int) -> dict[str, Any]:
     row = await b.graph.read_one("queries/post_access", id=post_id, kind=kind)
     if row is None or row["deleted"]:

@@ -24,7 +24,9 @@ class Person:
 
     def __init__(self, chromium, base_url: str, size: str = "desktop"):
         self.chromium, self.base_url, self.size = chromium, base_url, size
-        self.context = chromium.new_context(base_url=base_url, viewport=SIZES[size])
+        self.context = chromium.new_context(
+            base_url=base_url, viewport=SIZES[size], has_touch=size == "phone"
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.dialogs: list[str] = []
@@ -62,7 +64,7 @@ class Person:
             expect(page.get_by_role("status")).to_have_text("Saved.")
         return self
 
-    def post(self, text: str, images: list[bytes] = ()) -> None:
+    def post(self, text: str, images: list[bytes] = (), alts: list[str] = ()) -> None:
         page = self.page
         page.goto("/")
         box = page.get_by_label("Post", exact=True)
@@ -74,6 +76,8 @@ class Person:
             ]
             page.get_by_label("Images").set_input_files(files)
             expect(page.locator(".chosen")).to_contain_text("picture0.png")
+            for n, alt in enumerate(alts):
+                page.get_by_label(f"Describe image {n + 1} (picture{n}.png)").fill(alt)
         page.get_by_role("button", name="Post", exact=True).click()
         expect(page.locator("#timeline article").first).to_contain_text(text[:30])
         expect(box).to_have_value("")

@@ -45,7 +45,7 @@ def test_the_whole_journey(person):
     tweet = bob.page.locator("article", has_text=word)
     expect(tweet.locator(".media-grid img")).to_have_attribute("alt", re.compile("Image 1 of 1"))
     tweet.get_by_role("button", name=re.compile(r"^Like")).click()
-    expect(tweet.get_by_role("button", name="Unlike, 1 likes")).to_be_visible()
+    expect(tweet.get_by_role("button", name="Unlike, 1 like")).to_be_visible()
 
     # Bob opens the tweet and replies; the reply appears in place.
     tweet.locator("a.when").click()

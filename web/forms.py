@@ -7,7 +7,7 @@ from quart import request
 
 from graph.requests import field_errors
 
-FORM_ONLY_FIELDS = {"csrf_token", "next"}
+FORM_ONLY_FIELDS = {"csrf_token", "next", "alt"}  # read by the views themselves (alt: per image)
 
 
 async def form_data() -> dict[str, str]:

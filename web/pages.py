@@ -11,6 +11,7 @@ from graph import (
     avatars,
     blocks,
     follows,
+    likes,
     oauth,
     posts,
     timelines,
@@ -57,6 +58,9 @@ async def home():
     )
 
 
+PROFILE_TABS = ("tweets", "replies", "media", "likes")
+
+
 @blueprint.get("/timeline/new")
 @login_required
 async def new_posts():
@@ -69,13 +73,22 @@ async def new_posts():
 
 @blueprint.get("/u/<username>")
 async def profile(username: str):
-    """The header, then their tweets or (`?tab=replies`) their replies, newest first."""
+    """The header, then a tab of posts, newest first: their tweets, `?tab=replies`, `media`
+    (posts with images), or `likes` (what they liked: shown to themselves only, as on X)."""
     b = backends()
-    tab = "replies" if request.args.get("tab") == "replies" else "tweets"
     user = await accounts.profile(b, username, viewer_id())
+    tab = request.args.get("tab", "tweets")
+    own = viewer_id() is not None and str(viewer_id()) == user["id"]
+    if tab not in PROFILE_TABS or (tab == "likes" and not own):
+        tab = "tweets"
     max_id = request.args.get("max_id", type=id_argument)
-    kind = posts.REPLY if tab == "replies" else posts.TWEET
-    items, next_max = await posts.user_posts(b, username, kind, viewer_id(), max_id, PAGE)
+    if tab == "media":
+        items, next_max = await posts.user_media_posts(b, username, viewer_id(), max_id, PAGE)
+    elif tab == "likes":
+        items, next_max = await likes.liked_page(b, viewer_id(), max_id, PAGE)
+    else:
+        kind = posts.REPLY if tab == "replies" else posts.TWEET
+        items, next_max = await posts.user_posts(b, username, kind, viewer_id(), max_id, PAGE)
     more = (
         url_for("web_pages.profile", username=username, tab=tab, max_id=next_max)
         if next_max
@@ -83,7 +96,9 @@ async def profile(username: str):
     )
     if is_htmx() and max_id:
         return await render_template("_post_page.html", items=items, more=more)
-    return await render_template("profile.html", user=user, tab=tab, items=items, more=more)
+    return await render_template(
+        "profile.html", user=user, tab=tab, own=own, items=items, more=more
+    )
 
 
 @blueprint.get("/u/<username>/<any(followers, following):which>")

@@ -1,5 +1,5 @@
 """Tweets and replies on the web: compose, the tweet page, reply, quote, edit, delete, history,
-like, repost, bookmark.
+like, repost, bookmark, who liked and who reposted.
 
 Every action is a plain form post that redirects back (works without JavaScript); when htmx
 sends it, the answer is the fragment to swap in instead.
@@ -12,6 +12,7 @@ from quart import Blueprint, make_response, redirect, render_template, request, 
 from flock.core.errors import DomainError, Forbidden, Invalid, NotFound
 from flock.core.ids import id_argument
 from graph import bookmarks, likes, media, posts, reposts
+from graph.cursors import decode_cursor, encode_cursor
 from graph.posts import KINDS
 from graph.requests import PostText
 from graph.serving import backends
@@ -21,6 +22,7 @@ from web.session import is_htmx, login_required, safe_next, viewer_id
 blueprint = Blueprint("web_posts", __name__)
 
 REPLIES_PAGE = 20
+PEOPLE_PAGE = 30
 
 
 def kind_of(collection: str) -> str:
@@ -135,6 +137,29 @@ async def delete(collection: str, post_id: int):
     return redirect(url_for("web_pages.home"))
 
 
+@blueprint.get("/<any(tweets, replies):collection>/<int:post_id>/<any(likes, reposts):which>")
+async def people(collection: str, post_id: int, which: str):
+    """Who liked, or reposted, a post: most recent first, paged."""
+    kind = kind_of(collection)
+    b = backends()
+    try:
+        after = decode_cursor(request.args.get("cursor"), 2)
+    except DomainError:
+        raise NotFound("This page does not exist.") from None
+    post = await posts.get_post(b, kind, post_id, viewer_id())
+    list_page = likes.likers_page if which == "likes" else reposts.reposters_page
+    items, next_key = await list_page(b, kind, post_id, viewer_id(), PEOPLE_PAGE, after)
+    more = None
+    if next_key:
+        more = url_for(
+            "web_posts.people", collection=collection, post_id=post_id, which=which,
+            cursor=encode_cursor(*next_key),
+        )  # fmt: skip
+    if is_htmx() and after:
+        return await render_template("_people_page.html", items=items, more=more)
+    return await render_template("post_people.html", post=post, which=which, items=items, more=more)
+
+
 @blueprint.get("/<any(tweets, replies):collection>/<int:post_id>/history")
 async def history(collection: str, post_id: int):
     kind = kind_of(collection)
@@ -220,12 +245,21 @@ async def _button_answer(template: str, collection: str, post_id: int):
 
 
 async def _upload_images() -> list[int]:
-    """Store the images chosen in the compose box; their ids, in the order chosen."""
+    """Store the images chosen in the compose box, each with the alt text written for it (the
+    Nth `alt` field describes the Nth image); their ids, in the order chosen."""
     chosen = [f for f in (await request.files).getlist("media") if f.filename]
     if len(chosen) > media.MAX_PER_POST:
         raise Invalid(f"Attach at most {media.MAX_PER_POST} images.")
-    uploaded = [await media.upload_media(backends(), viewer_id(), f.read()) for f in chosen]
-    return [int(item["id"]) for item in uploaded]
+    alts = [text.strip() for text in (await request.form).getlist("alt")]
+    if any(len(text) > media.MAX_DESCRIPTION for text in alts):
+        raise Invalid(f"Describe each image in at most {media.MAX_DESCRIPTION} characters.")
+    ids = []
+    for n, file in enumerate(chosen):
+        item = await media.upload_media(backends(), viewer_id(), file.read())
+        if n < len(alts) and alts[n]:
+            await media.describe_media(backends(), viewer_id(), int(item["id"]), alts[n])
+        ids.append(int(item["id"]))
+    return ids
 
 
 async def _like_answer(collection: str, post_id: int, state: dict):

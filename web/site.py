@@ -98,8 +98,11 @@ def chosen_theme() -> str | None:
 
 
 def post_url(post: dict, action: str = "show") -> str:
-    """The page of a tweet or reply (or one of its actions: edit, delete, like...)."""
+    """The page of a tweet or reply (or one of its actions: edit, delete, like...; or who
+    liked it, `likes`, or reposted it, `reposts`)."""
     collection = "replies" if post["kind"] == "reply" else "tweets"
+    if action in ("likes", "reposts"):
+        return url_for("web_posts.people", collection=collection, post_id=post["id"], which=action)
     return url_for(f"web_posts.{action}", collection=collection, post_id=post["id"])
 
 

@@ -35,6 +35,9 @@ CALL () {
                      | toString(ra.id)][0],
     in_reply_to_id: [(p)-[:REPLY_TO]->(parent) | toString(parent.id)][0],
     in_reply_to_account_id: toString(p.parent_author_id),
+    in_reply_to_username: COLLECT {
+      MATCH (u:User {id: p.parent_author_id}) RETURN u.username
+    }[0],
     quote_id: toString(p.quote_id),
     like_count: COUNT { (p)<-[:LIKES]-() },
     reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
