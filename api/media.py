@@ -1,5 +1,5 @@
 """`POST /api/media` (upload an image to attach to a post), `/media/<id>` (serve it), and
-`/avatars/...` (users' pictures, and the ones made from their names)."""
+`/avatars/...` (users' pictures, and the ones made from their names), `/banners/...`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from quart_schema import hide, validate_response
 from api.bearer import token_required
 from api.schemas import MediaItem
 from flock.core.errors import Invalid
-from graph import avatars, media
+from graph import avatars, banners, media
 from graph.serving import backends
 from jobs.stores.media import served_content_type
 
@@ -65,6 +65,14 @@ async def serve(media_id: int, variant: str):
 async def avatar(media_id: int, size: int):
     """A square of a user's picture (48, 96 or 400 px), JPEG without metadata."""
     data = await avatars.read_avatar(backends(), media_id, size)
+    return _forever(Response(data, content_type="image/jpeg"))
+
+
+@blueprint.get("/banners/<int:media_id>/<int:width>.jpg")
+@hide
+async def banner(media_id: int, width: int):
+    """A strip of a user's banner (600x200 or 1500x500 px), JPEG without metadata."""
+    data = await banners.read_banner(backends(), media_id, width)
     return _forever(Response(data, content_type="image/jpeg"))
 
 

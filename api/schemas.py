@@ -61,6 +61,10 @@ class WithAvatar(BaseModel):
 
 class PublicUser(WithAvatar):
     id: str
+    banner_id: str | None = Field(
+        default=None,
+        description="Their banner, at /banners/{banner_id}/{600|1500}.jpg (3:1); null until set",
+    )
     username: str
     display_name: str
     bio: str

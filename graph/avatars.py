@@ -28,15 +28,22 @@ from jobs import events
 from jobs.stores.media import media_key, media_store
 from jobs.stores.render_image import AVATARS, RenderFailed, render_capped
 
+SET_PICTURE = {"avatar": "queries/user_set_avatar", "banner": "queries/user_set_banner"}
 DEFAULT = re.compile(r"^(?P<initials>[A-Z0-9]{1,2})-(?P<hue>\d{1,3})$")
 
 
 async def set_avatar(b: Backends, user_id: int, data: bytes) -> dict[str, Any]:
     """Upload a picture and make it the user's avatar (the checks and limits of any image)."""
+    return await set_picture(b, user_id, data, "avatar")
+
+
+async def set_picture(b: Backends, user_id: int, data: bytes, kind: str) -> dict[str, Any]:
+    """Upload a picture and make it the user's `kind` (avatar, banner): its served versions
+    exist before any page links to them."""
     made = await media.upload_media(b, user_id, data)
     media_id = int(made["id"])
-    await _render(b, media_id)  # its squares exist before any page links to them
-    row = await b.graph.write_one("queries/user_set_avatar", user_id=user_id, media_id=media_id)
+    await render_versions(b, media_id, kind)
+    row = await b.graph.write_one(SET_PICTURE[kind], user_id=user_id, media_id=media_id)
     if row is None:
         raise NotFound("This account no longer exists.")
     await events.profile_changed(b, user_id)  # the cards on their posts
@@ -44,28 +51,34 @@ async def set_avatar(b: Backends, user_id: int, data: bytes) -> dict[str, Any]:
 
 
 async def read_avatar(b: Backends, media_id: int, size: int) -> bytes:
-    """One square of an avatar (made now from the original if it is missing: after a restore,
-    say)."""
+    """One square of an avatar."""
     if size not in AVATARS:
         raise NotFound("No such image.")
+    return await read_rendered(b, media_id, f"avatar{size}", "avatar")
+
+
+async def read_rendered(b: Backends, media_id: int, variant: str, kind: str) -> bytes:
+    """One served version of a profile's picture (made now from the original if it is missing:
+    after a restore, say)."""
     store = media_store(b.settings)
-    key = media_key(media_id, f"avatar{size}")
+    key = media_key(media_id, variant)
     data = await asyncio.to_thread(store.get, key)
     if data is None:
-        await _render(b, media_id)
+        await render_versions(b, media_id, kind)
         data = await asyncio.to_thread(store.get, key)
     if data is None:
         raise NotFound("No such image.")
     return data
 
 
-async def _render(b: Backends, media_id: int) -> None:
+async def render_versions(b: Backends, media_id: int, kind: str) -> None:
+    """Render and store the served versions of an uploaded image as `kind` (avatar, banner)."""
     store = media_store(b.settings)
     original = await asyncio.to_thread(store.get, media_key(media_id, "original"))
     if original is None:
         raise NotFound("No such image.")
     try:
-        versions = await asyncio.to_thread(render_capped, original, "avatar")
+        versions = await asyncio.to_thread(render_capped, original, kind)
     except RenderFailed:
         raise NotFound("That image cannot be shown.") from None
     for variant, (data, content_type) in versions.items():

@@ -12,6 +12,7 @@ from helpers import image_bytes, upload
 
 from jobs.stores.feeds import feed_key
 from jobs.stores.media import VARIANTS, media_key
+from jobs.stores.render_image import AVATARS, BANNERS, SERVED
 
 
 @pytest.fixture
@@ -30,7 +31,8 @@ def test_deleting_an_account_leaves_nothing_in_any_store(
     http, new_user, drain_queue, rds, settings
 ):
     """Posts, likes, follows both ways, the followers' feeds, the search documents and the
-    stored image bytes: all gone once the worker has run the account's after-effects."""
+    stored image bytes (a post's, the avatar's and the banner's, every version): all gone once
+    the worker has run the account's after-effects."""
     leaver, fan, friend = new_user("lv"), new_user("fa"), new_user("fr")
     http.put(f"/api/users/{leaver['username']}/follow", headers=fan["auth"])
     http.put(f"/api/users/{friend['username']}/follow", headers=leaver["auth"])
@@ -51,8 +53,24 @@ def test_deleting_an_account_leaves_nothing_in_any_store(
     assert all(rds.zscore(feed_key(fan["id"]), p["id"]) is not None for p in posts)
     assert len(search(http, "tweets", word)) == 2
     assert search(http, "users", leaver["username"])
-    stored = [settings.media_path / media_key(int(image["id"]), v) for v in VARIANTS]
-    assert all(path.exists() for path in stored)
+    faces = http.patch(
+        "/api/v1/accounts/update_credentials",
+        files={"avatar": ("a.png", image_bytes(), "image/png"),
+               "header": ("h.png", image_bytes(), "image/png")},
+        headers=leaver["auth"],
+    )  # fmt: skip
+    assert faces.status_code == 200, faces.text
+    profile = http.get(f"/api/users/{leaver['username']}").json()
+    images = {"post": image["id"], "avatar": profile["avatar_id"], "banner": profile["banner_id"]}
+    stored = [
+        settings.media_path / media_key(int(media_id), variant)
+        for kind, media_id in images.items()
+        for variant in VARIANTS
+        if variant == "original" or variant.startswith(kind) or (kind == "post" and
+                                                                  variant in SERVED)
+    ]  # fmt: skip
+    assert len(stored) == 1 + len(SERVED) + 1 + len(AVATARS) + 1 + len(BANNERS)
+    assert all(path.exists() for path in stored), [p for p in stored if not p.exists()]
 
     gone = http.request(
         "DELETE", "/api/users/me", json={"password": leaver["password"]}, headers=leaver["auth"]
@@ -70,7 +88,7 @@ def test_deleting_an_account_leaves_nothing_in_any_store(
     friend_profile = http.get(f"/api/users/{friend['username']}").json()
     assert fan_profile["following_count"] == 0 and friend_profile["follower_count"] == 0
     assert http.get(image["url"]).status_code == 404
-    assert [path.exists() for path in stored] == [False] * len(VARIANTS)
+    assert [path for path in stored if path.exists()] == []
     timeline = http.get("/api/timeline", headers=fan["auth"]).json()["items"]
     assert [p for p in timeline if p["author"]["username"] == leaver["username"]] == []
 
@@ -83,11 +101,11 @@ def test_deleting_a_post_deletes_its_image_bytes(http, new_user, drain_queue, se
         headers=ada["auth"],
     ).json()  # fmt: skip
     drain_queue()
-    stored = [settings.media_path / media_key(int(image["id"]), v) for v in VARIANTS]
+    stored = [settings.media_path / media_key(int(image["id"]), v) for v in ("original", *SERVED)]
     assert all(path.exists() for path in stored)
     assert http.delete(f"/api/tweets/{posted['id']}", headers=ada["auth"]).status_code == 204
     drain_queue()
-    assert [path.exists() for path in stored] == [False] * len(VARIANTS)
+    assert [path for path in stored if path.exists()] == []
 
 
 def _at_once(count: int, send) -> list[int]:

@@ -90,3 +90,47 @@ def test_mastodon_apps_see_and_set_the_avatar(http, new_user):
     assert avatar.endswith(f"/avatars/{flock['avatar_id']}/400.jpg")
     posted = http.post("/api/tweets", json={"text": "with a face"}, headers=user["auth"]).json()
     assert posted["author"]["avatar_id"] == flock["avatar_id"]
+    banner = http.patch(
+        "/api/v1/accounts/update_credentials",
+        files={"header": ("h.png", image_bytes(), "image/png")},
+        headers=user["auth"],
+    )
+    assert banner.status_code == 200, banner.text
+    header = banner.json()["header"]
+    assert re.search(r"/banners/\d+/1500\.jpg$", header), header
+    assert Image.open(io.BytesIO(http.get(header).content)).size == (1500, 500)
+    flock = http.get(f"/api/users/{user['username']}").json()
+    assert header.endswith(f"/banners/{flock['banner_id']}/1500.jpg")
+    small = http.get(f"/banners/{flock['banner_id']}/600.jpg")
+    assert Image.open(io.BytesIO(small.content)).size == (600, 200)
+    assert "immutable" in small.headers["cache-control"]
+    assert http.get(f"/banners/{flock['banner_id']}/700.jpg").status_code == 404
+
+
+def test_a_banner_crosses_the_profile_cropped_to_three_by_one(visitor, http):
+    person = visitor("Bea Banner")
+    assert 'class="banner"></div>' in person.get(f"/u/{person.username}").text  # a band, empty
+    token = _csrf(person.get("/settings/profile").text)
+    exif = Image.Exif()
+    exif[0x010E] = "secret place"
+    picture = image_bytes("JPEG", size=(900, 900), exif=exif.tobytes())
+    saved = person.client.post(
+        "/settings/banner", data={"csrf_token": token},
+        files={"banner": ("wide.jpg", picture, "application/octet-stream")},
+    )  # fmt: skip
+    assert saved.status_code == 200 and "Banner saved." in saved.text
+    profile = person.get(f"/u/{person.username}").text
+    found = re.search(r'<div class="banner"><img src="(/banners/\d+/1500\.jpg)" srcset="', profile)
+    assert found, profile[:2000]
+    for width, height in ((1500, 500), (600, 200)):
+        strip = http.get(found.group(1).replace("/1500.jpg", f"/{width}.jpg"))
+        image = Image.open(io.BytesIO(strip.content))
+        assert image.size == (width, height) and image.format == "JPEG"
+        assert b"secret place" not in strip.content and not image.getexif()
+    token = _csrf(saved.text)
+    refused = person.client.post(
+        "/settings/banner", data={"csrf_token": token},
+        files={"banner": ("x.png", b"not an image", "application/octet-stream")},
+    )  # fmt: skip
+    assert refused.status_code == 422 and 'id="banner-error"' in refused.text
+    assert found.group(1) in person.get(f"/u/{person.username}").text  # unchanged

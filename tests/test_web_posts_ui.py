@@ -139,3 +139,24 @@ def test_times_are_shown_in_the_readers_zone(chromium, base_url, person):
         assert "UTC" not in expected
     finally:
         context.close()
+
+
+def test_a_banner_and_face_head_the_profile_on_desktop_and_phone(person):
+    bea = person().sign_up("Bea Banner")
+    page = bea.page
+    page.goto("/settings/profile")
+    page.get_by_label("A wide picture across the top of your profile").set_input_files(
+        {"name": "wide.png", "mimeType": "image/png", "buffer": picture((1800, 600))}
+    )
+    page.get_by_role("button", name="Upload banner").click()
+    expect(page.get_by_role("status").filter(has_text="Banner saved.")).to_be_visible()
+    phone = person("phone")
+    phone.context.add_cookies(bea.context.cookies())
+    for one in (bea, phone):
+        one.page.goto(f"/u/{bea.username}")
+        banner = one.page.locator(".profile .banner img")
+        expect(banner).to_be_visible()
+        box = banner.bounding_box()
+        face = one.page.locator(".profile-head .avatar").bounding_box()
+        assert abs(box["width"] / box["height"] - 3) < 0.05, box
+        assert face["y"] < box["y"] + box["height"] < face["y"] + face["height"]  # overlapping

@@ -9,6 +9,7 @@ from flock.core.ids import id_argument
 from graph import (
     accounts,
     avatars,
+    banners,
     blocks,
     follows,
     likes,
@@ -174,16 +175,29 @@ async def delete_account():
 @login_required
 async def change_avatar():
     """A new profile picture (cropped to a square on the server); a bad file says why."""
-    upload = (await request.files).get("avatar")
+    return await _picture_upload("avatar", avatars.set_avatar)
+
+
+@blueprint.post("/settings/banner")
+@login_required
+async def change_banner():
+    """A new banner (cropped to 3:1 on the server); a bad file says why."""
+    return await _picture_upload("banner", banners.set_banner)
+
+
+async def _picture_upload(name: str, keep):
+    """The settings page after `keep` made the uploaded file (form field `name`) the user's
+    avatar or banner: showing it, or saying why the file was refused."""
+    upload = (await request.files).get(name)
     data = upload.read() if upload is not None else b""
     try:
-        made = await avatars.set_avatar(backends(), viewer_id(), data)
+        made = await keep(backends(), viewer_id(), data)
     except DomainError as error:
         message = next(iter(error.errors.values()), [error.detail])[0]
-        page = await _settings_page(values=g.me, errors={"avatar": [message]}, saved=False)
+        page = await _settings_page(values=g.me, errors={name: [message]}, saved=False)
         return page, 422
-    g.me = {**g.me, "avatar_id": made["id"]}  # the page shows the new picture
-    return await _settings_page(values=g.me, errors={}, saved=False, avatar_saved=True)
+    g.me = {**g.me, f"{name}_id": made["id"]}  # the page shows the new picture
+    return await _settings_page(values=g.me, errors={}, saved=False, **{f"{name}_saved": True})
 
 
 @blueprint.post("/settings/theme")

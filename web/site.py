@@ -11,7 +11,7 @@ from quart import Quart, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from flock.core.errors import DomainError
-from graph import avatars, web_sessions
+from graph import avatars, banners, web_sessions
 from graph.posts import may_delete_post
 from graph.serving import backends
 from jobs.stores.render_image import AVATARS
@@ -44,6 +44,7 @@ def install_web(app: Quart) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["post_url"] = post_url
     app.jinja_env.globals["avatar"] = avatar_img
+    app.jinja_env.globals["banner_path"] = banners.banner_path
     app.jinja_env.globals["theme"] = chosen_theme
     app.jinja_env.globals["may_delete"] = may_delete_post  # the domain's one rule
     app.jinja_env.filters["linkify"] = text.linkify
@@ -109,7 +110,7 @@ def post_url(post: dict, action: str = "show") -> str:
 def is_web_request() -> bool:
     path = request.path
     return not (
-        path.startswith(("/api/", "/static/", "/media/", "/avatars/", "/.well-known/"))
+        path.startswith(("/api/", "/static/", "/media/", "/avatars/", "/banners/", "/.well-known/"))
         or path in _APIS
     )
 

@@ -22,7 +22,18 @@ from api.mastodon.common import (
     viewer,
 )
 from flock.core.errors import Invalid, NotFound
-from graph import accounts, avatars, blocks, bookmarks, follows, likes, posts, search, user_views
+from graph import (
+    accounts,
+    avatars,
+    banners,
+    blocks,
+    bookmarks,
+    follows,
+    likes,
+    posts,
+    search,
+    user_views,
+)
 from graph.cursors import decode_cursor, encode_cursor
 from graph.requests import ProfilePatch, field_errors
 from graph.serving import backends
@@ -40,11 +51,13 @@ async def verify_credentials():
 @scoped("write:accounts")
 async def update_credentials():
     """`display_name` and `note` (the bio); Flock's location and website are the first two
-    `fields_attributes`; `avatar` a picture (cropped to a square). `header` is not kept yet."""
+    `fields_attributes`; `avatar` a picture (cropped to a square), `header` one cropped to 3:1."""
     given = await params()
     files = await request.files
     if files.get("avatar") is not None:
         await avatars.set_avatar(backends(), me(), files["avatar"].read())
+    if files.get("header") is not None:
+        await banners.set_banner(backends(), me(), files["header"].read())
     patch = {"display_name": text(given, "display_name"), "bio": text(given, "note")}
     for index, name in enumerate(("location", "website")):
         value = given.get(f"fields_attributes[{index}][value]")

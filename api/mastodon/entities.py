@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from flock.core.ids import time_of_id
 from graph.avatars import avatar_path
+from graph.banners import banner_path
 from graph.media import MAX_DESCRIPTION, MAX_PER_POST, MAX_PIXELS
 from graph.oauth import SCOPES
 from graph.requests import TWEET_MAX_CHARS
@@ -107,7 +108,7 @@ def _linked(text: str, base: str) -> str:
 def account(user: dict[str, Any], base: str, *, source: bool = False) -> dict[str, Any]:
     """Account from a card (id, username, display_name) or a profile (with bio, counts...)."""
     avatar = base + avatar_path(user, 400, raster=True)
-    header = base + HEADER_MISSING
+    header = base + (banner_path(user, 1500) or HEADER_MISSING)
     created = user.get("created_at")
     fields = [
         {"name": name, "value": escape(user[key]), "verified_at": None}

@@ -10,7 +10,8 @@ UNWIND range(0, size($ids) - 1) AS position
 MATCH (u:User {id: $ids[position]})
 RETURN u.id AS id,
        u {id: toString(u.id), .username, .display_name, .bio, .location, .website, .created_at,
-          avatar_id: [(u)-[:AVATAR]->(a:Media) | toString(a.id)][0]} AS user,
+          avatar_id: [(u)-[:AVATAR]->(a:Media) | toString(a.id)][0],
+          banner_id: [(u)-[:BANNER]->(h:Media) | toString(h.id)][0]} AS user,
        CASE WHEN $counts THEN {
          follower_count: COUNT { (u)<-[:FOLLOWS]-() },
          following_count: COUNT { (u)-[:FOLLOWS]->() },

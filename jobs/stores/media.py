@@ -30,9 +30,19 @@ from botocore.exceptions import ClientError
 from flock.core.crypto import DataCipher, data_cipher
 from flock.core.db import SyncGraph
 from flock.core.settings import Settings
-from jobs.stores.render_image import MAX_FRAMES, SERVED, RenderFailed, render_capped  # noqa: F401
+from jobs.stores.render_image import (  # noqa: F401
+    AVATARS,
+    BANNERS,
+    MAX_FRAMES,
+    SERVED,
+    RenderFailed,
+    render_capped,
+)
 
-VARIANTS = ("original", *SERVED)
+VARIANTS = (  # every version stored of an image: a post's, an avatar's, a banner's
+    "original", *SERVED, *(f"avatar{size}" for size in AVATARS),
+    *(f"banner{width}" for width in BANNERS),
+)  # fmt: skip
 
 
 def media_key(media_id: int, variant: str) -> str:

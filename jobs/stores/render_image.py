@@ -29,11 +29,13 @@ class RenderFailed(Exception):
 
 
 AVATARS = (48, 96, 400)  # px, square: a post's, a profile's, the full view
+BANNERS = {600: (600, 200), 1500: (1500, 500)}  # width: (width, height), 3:1: a phone's, a desk's
 
 
 def render_capped(original: bytes, kind: str = "post") -> dict[str, tuple[bytes, str]]:
     """{variant: (bytes, content type)} for the served versions, rendered in a capped child:
-    a post's image ("large", "thumb"), or an avatar's squares ("avatar48"...)."""
+    a post's image ("large", "thumb"), an avatar's squares ("avatar48"...), or a banner's
+    strips ("banner600"...)."""
     try:
         done = subprocess.run(
             [sys.executable, "-m", "jobs.stores.render_image", kind],
@@ -65,15 +67,24 @@ def render(original: bytes) -> dict[str, tuple[bytes, str]]:
 def render_avatar(original: bytes) -> dict[str, tuple[bytes, str]]:
     """An avatar's versions: the picture upright, cropped to its centre square, each size a
     JPEG without metadata (an animated GIF shows its first frame)."""
+    return _cropped(original, {f"avatar{size}": (size, size) for size in AVATARS})
+
+
+def render_banner(original: bytes) -> dict[str, tuple[bytes, str]]:
+    """A banner's versions: the picture upright, cropped to its centre at 3:1, as avatars."""
+    return _cropped(original, {f"banner{width}": box for width, box in BANNERS.items()})
+
+
+def _cropped(original: bytes, boxes: dict[str, tuple[int, int]]) -> dict[str, tuple[bytes, str]]:
     versions = {}
     with Image.open(io.BytesIO(original)) as image:
         upright = ImageOps.exif_transpose(image).convert("RGB")
-        for size in AVATARS:
-            square = ImageOps.fit(upright, (size, size), method=Image.Resampling.LANCZOS)
-            square.info = {}
+        for variant, box in boxes.items():
+            cropped = ImageOps.fit(upright, box, method=Image.Resampling.LANCZOS)
+            cropped.info = {}
             out = io.BytesIO()
-            square.save(out, "JPEG", quality=88, optimize=True)
-            versions[f"avatar{size}"] = (out.getvalue(), "image/jpeg")
+            cropped.save(out, "JPEG", quality=88, optimize=True)
+            versions[variant] = (out.getvalue(), "image/jpeg")
     return versions
 
 
@@ -107,13 +118,16 @@ def _animated_gif(image: Image.Image, box: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+RENDERERS = {"post": render, "avatar": render_avatar, "banner": render_banner}
+
+
 def _main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
     resource.setrlimit(resource.RLIMIT_CPU, (TIME_CAP_SECONDS, TIME_CAP_SECONDS))
     original = sys.stdin.buffer.read()
     kind = sys.argv[1] if len(sys.argv) > 1 else "post"
     try:
-        versions = render_avatar(original) if kind == "avatar" else render(original)
+        versions = RENDERERS.get(kind, render)(original)
     except MemoryError:
         sys.exit("out of memory")
     except Exception as error:  # noqa: BLE001 - the parent gets one line and a failure
