@@ -145,6 +145,16 @@ class Author(BaseModel):
     )
 
 
+class LinkCard(BaseModel):
+    url: str = Field(description="The link, as written in the post")
+    title: str
+    description: str
+    site: str = Field(description="The site's name, or its host")
+    image_url: str | None = Field(description="The page's picture (600 px at most), or null")
+    image_width: int | None
+    image_height: int | None
+
+
 class QuotedPost(BaseModel):
     id: str
     kind: str = Field(description="tweet or reply")
@@ -160,6 +170,7 @@ class QuotedPost(BaseModel):
     author: Author | None
     media: list[MediaItem] = Field(default_factory=list)
     quote_id: str | None = Field(default=None, description="What the quoted post quotes, if any")
+    card: LinkCard | None = Field(default=None, description="Its first link's preview card")
     like_count: int
     reply_count: int
     repost_count: int
@@ -181,6 +192,10 @@ class Post(BaseModel):
     author: Author | None = Field(description="null when deleted")
     media: list[MediaItem] = Field(default_factory=list, description="Attached images, in order")
     quote_id: str | None = Field(default=None, description="The id of the post this one quotes")
+    card: LinkCard | None = Field(
+        default=None,
+        description="A preview of its first link (title, description, picture), once fetched",
+    )
     quote: QuotedPost | None = Field(
         default=None,
         description="The quoted post; null with a quote_id when it is deleted or hidden "

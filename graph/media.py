@@ -75,7 +75,7 @@ async def describe_media(
     if row is None:
         raise NotFound("No such image of yours.")
     if row["post_id"] is not None:
-        await events.post_edited(b, row["post_id"])  # its copy shows the old text
+        await events.post_images_described(b, row["post_id"])  # its copy shows the old text
     return at_media_base(b.settings, row["media"])
 
 

@@ -97,6 +97,7 @@ def _shown(post_id, view, cards, marks, hidden, keep_deleted) -> dict[str, Any] 
     post.setdefault("repost_count", 0)
     post.setdefault("quote_count", 0)
     post.setdefault("in_reply_to_username", None)  # views cached before it was shown
+    post.setdefault("card", None)
     if view["deleted"]:
         if not keep_deleted:
             return None

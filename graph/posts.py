@@ -62,7 +62,7 @@ async def post_tweet(
         raise NotFound("The post you quote does not exist.")
     await events.post_created(
         b, tweet_id, author_id, None, quote_id, notify_ids=rows[0]["notify_ids"],
-        tags=post_text.hashtags(text),
+        tags=post_text.hashtags(text), link=post_text.first_url(text),
     )  # fmt: skip
     return await get_post(b, TWEET, tweet_id, author_id)
 
@@ -105,7 +105,7 @@ async def reply(
         raise NotFound(f"That {parent_kind.lower()} does not exist.")
     await events.post_created(
         b, reply_id, author_id, parent_id, notify_ids=rows[0]["notify_ids"],
-        tags=post_text.hashtags(text),
+        tags=post_text.hashtags(text), link=post_text.first_url(text),
     )  # fmt: skip
     return await get_post(b, REPLY, reply_id, author_id)
 
@@ -186,7 +186,7 @@ async def edit_post(
         text=text,
         **_links(text),
     )
-    await events.post_edited(b, post_id)
+    await events.post_edited(b, post_id, post_text.first_url(text))
     return await get_post(b, kind, post_id, user_id)
 
 

@@ -1,10 +1,12 @@
-"""What a post's text links to: #hashtags and @mentions."""
+"""What a post's text links to: web links, #hashtags and @mentions."""
 
 from __future__ import annotations
 
 import re
 
 # The one definition of each; web/text.py links the same matches.
+URL = re.compile(r"https?://[^\s<>\"']+")
+TRAILING = ".,;:!?)]}'\""  # not part of a link that ends a sentence
 HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>\w{1,100})")
 MENTION = re.compile(r"(?<![\w@])@(?P<mention>[A-Za-z0-9_]{3,15})\b")
 
@@ -18,3 +20,9 @@ def hashtags(text: str) -> list[str]:
 def mentions(text: str) -> list[str]:
     """Distinct mentioned usernames, lower-cased (the graph's username_key)."""
     return list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))
+
+
+def first_url(text: str) -> str | None:
+    """The first web link in a text (what a post's card shows), without trailing punctuation."""
+    found = URL.search(text)
+    return found.group(0).rstrip(TRAILING) if found else None

@@ -19,6 +19,7 @@ from jobs.queue import enqueue_async
 from jobs.stores import feeds, live, post_cache
 from jobs.stores.feeds import Entry
 from jobs.tasks import feeds as feed_tasks
+from jobs.tasks import link_cards as link_card_tasks
 from jobs.tasks import media as media_tasks
 from jobs.tasks import search as search_tasks
 from jobs.tasks import suggestions as suggestion_tasks
@@ -39,9 +40,11 @@ async def post_created(
     quote_id: int | None = None,
     notify_ids: list[int] = (),
     tags: list[str] = (),
+    link: str | None = None,
 ) -> None:
     """A tweet or a reply (to `parent_id`) was stored, perhaps quoting `quote_id`, tagged with
-    `tags`; those it mentions, answers or quotes (`notify_ids`) are told."""
+    `tags`, its first web `link` to be shown as a card; those it mentions, answers or quotes
+    (`notify_ids`) are told."""
     if parent_id is None:
         await feeds.push_own_post(b.redis, b.settings, author_id, post_id)  # seen at once
     await post_cache.forget_posts(b.redis, _ids([parent_id, quote_id]))  # their counts
@@ -50,13 +53,24 @@ async def post_created(
     await live.publish_public(b.redis, "update", post_id, tags, public=parent_id is None)
     await enqueue_async(b.settings, feed_tasks.fan_out_post, post_id)
     await _index_posts(b, [post_id, parent_id])
+    if link and b.settings.link_cards:
+        await enqueue_async(b.settings, link_card_tasks.attach_link_card, post_id, link)
 
 
-async def post_edited(b: Backends, post_id: int) -> None:
-    """A post's text changed (the earlier text is in its history)."""
+async def post_edited(b: Backends, post_id: int, link: str | None) -> None:
+    """A post's text changed (the earlier text is in its history); its card follows its
+    first `link` (or goes, with none)."""
     await post_cache.forget_posts(b.redis, [post_id])
     await live.publish_public(b.redis, "status.update", post_id, ())
     await _index_posts(b, [post_id])
+    if b.settings.link_cards:
+        await enqueue_async(b.settings, link_card_tasks.attach_link_card, post_id, link)
+
+
+async def post_images_described(b: Backends, post_id: int) -> None:
+    """The alt text of a post's image changed: its copy and open streams show the new one."""
+    await post_cache.forget_posts(b.redis, [post_id])
+    await live.publish_public(b.redis, "status.update", post_id, ())
 
 
 async def post_deleted(

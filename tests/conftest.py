@@ -40,6 +40,10 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": "100000",
         # Live-update streams send a heartbeat this often, so that tests see some.
         "FLOCK_STREAM_HEARTBEAT_SECONDS": "1",
+        # Link cards are fetched from the tests' own web server there (tests/test_link_cards.py);
+        # 127.0.0.1 stays refused like every other loopback, private or link-local address.
+        "FLOCK_LINK_CARD_ALLOW_NETS": "127.0.0.2/32",
+        "FLOCK_LINK_CARD_SECONDS": "3",
     }
     return Settings.from_env(env)
 

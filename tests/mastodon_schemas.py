@@ -99,7 +99,30 @@ STATUS: dict = _object(
         "in_reply_to_account_id": {"anyOf": [ID, {"type": "null"}]},
         "reblog": {"type": ["object", "null"]},
         "poll": {"type": "null"},
-        "card": {"type": "null"},
+        "card": {
+            "anyOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": [
+                        "url",
+                        "title",
+                        "description",
+                        "type",
+                        "provider_name",
+                        "width",
+                        "height",
+                        "image",
+                    ],
+                    "properties": {
+                        "url": {"type": "string"},
+                        "title": {"type": "string"},
+                        "type": {"const": "link"},
+                        "image": NSTR,
+                    },
+                },
+            ]
+        },  # fmt: skip
         "language": NSTR,
         "edited_at": NDATETIME,
         "favourited": BOOL,

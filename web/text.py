@@ -14,12 +14,9 @@ from datetime import UTC, datetime
 from markupsafe import Markup, escape
 from quart import url_for
 
-from graph.text import HASHTAG, MENTION
+from graph.text import HASHTAG, MENTION, TRAILING, URL
 
-TOKENS = re.compile(
-    r"(?P<url>https?://[^\s<>\"']+)" + f"|{HASHTAG.pattern}" + f"|{MENTION.pattern}"
-)
-TRAILING = ".,;:!?)]}'\""
+TOKENS = re.compile(f"(?P<url>{URL.pattern})|{HASHTAG.pattern}|{MENTION.pattern}")
 
 
 def linkify(text: str | None) -> Markup:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flock.core.ids import time_of_id
 from graph.avatars import avatar_path
@@ -100,6 +100,25 @@ def _linked(text: str, base: str) -> str:
         position = match.end()
     parts.append(escape(text[position:]))
     return "".join(parts)
+
+
+# ----------------------------------------------------------------------------- cards
+
+
+def preview_card(card: dict[str, Any] | None, base: str) -> dict[str, Any] | None:
+    """Mastodon's PreviewCard of a post's first link (None until one is fetched)."""
+    if not card:
+        return None
+    host = urlsplit(card["url"]).hostname or ""
+    return {
+        "url": card["url"], "title": card["title"], "description": card["description"] or "",
+        "type": "link", "author_name": "", "author_url": "", "provider_name": card["site"],
+        "provider_url": f"https://{host}/" if host else "", "html": "",
+        "width": card.get("image_width") or 0, "height": card.get("image_height") or 0,
+        "image": base + card["image_url"] if card.get("image_url") else None,
+        "image_description": "", "embed_url": "", "blurhash": None, "language": None,
+        "published_at": None, "authors": [],
+    }  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- accounts
@@ -286,7 +305,7 @@ def _status(
         "reblog": None,
         "quote": quote,
         "poll": None,
-        "card": None,
+        "card": preview_card(post.get("card"), base),
         "favourited": post.get("liked_by_me", False),
         "reblogged": post.get("reposted_by_me", False),
         "bookmarked": post.get("bookmarked_by_me", False),

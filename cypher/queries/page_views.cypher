@@ -39,6 +39,12 @@ CALL () {
       MATCH (u:User {id: p.parent_author_id}) RETURN u.username
     }[0],
     quote_id: toString(p.quote_id),
+    card: [(p)-[:HAS_CARD]->(c:LinkCard) | c {
+      .url, .title, .description, .site,
+      image_url: [(c)-[:CARD_IMAGE]->(i:Media) | "/media/" + toString(i.id) + "/thumb"][0],
+      image_width: [(c)-[:CARD_IMAGE]->(i:Media) | i.width][0],
+      image_height: [(c)-[:CARD_IMAGE]->(i:Media) | i.height][0]
+    }][0],
     like_count: COUNT { (p)<-[:LIKES]-() },
     reply_count: COUNT { (p)<-[:REPLY_TO]-(r:Reply) WHERE NOT r:Deleted },
     repost_count: COUNT { (p)<-[:REPOSTED]-() },

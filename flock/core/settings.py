@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     media_backend: str = "disk"  # disk | s3
     media_dir: str = ""  # empty: var/media
     media_max_bytes: int = 5 * 1024 * 1024
+    link_cards: bool = True  # a preview card for the first link of a post (jobs/tasks/link_cards)
+    link_card_seconds: float = 4.0  # the whole fetch of a page (and of its picture), at most
+    link_card_max_bytes: int = 1024 * 1024  # of a page read for its card
+    link_card_allow_nets: str = ""  # CIDRs fetched though not public (an intranet; the tests)
     media_base_url: str = ""  # images linked at this origin (a CDN in front of /media); empty: here
     s3_bucket: str = "flock-media"
     s3_endpoint_url: str = ""

@@ -16,6 +16,7 @@ as uploaded. On S3 every object is also written with server-side encryption (`AE
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
@@ -182,6 +183,14 @@ def render_served_versions(store: MediaStore, media_id: int) -> bool:
     for variant, (data, content_type) in render_capped(original).items():
         store.put(media_key(media_id, variant), data, content_type)
     return True
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a served version (one of ours: rendered, so safe to open here)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        return image.size
 
 
 def served_content_type(data: bytes) -> str:

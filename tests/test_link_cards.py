@@ -1,0 +1,190 @@
+"""Link preview cards: the first link of a post shows its page's title, description and picture
+under it, fetched by the worker (posting never waits for it), and nothing is fetched from where
+a server must not reach: a private address, a name that resolves to loopback, a redirect to a
+private address; a 20 MB body, a slow server or a page that is not HTML gives no card.
+
+The tests' web server listens on 127.0.0.2, which the test stack allows
+(FLOCK_LINK_CARD_ALLOW_NETS); its twin on 127.0.0.1 is loopback like any other and refused."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+
+import pytest
+from browsing import picture
+
+HUGE = 20 * 1024 * 1024
+PAGE = b"""<!doctype html><html><head><title>Fallback title</title>
+<meta property="og:title" content="Herons of the Lower Marsh">
+<meta property="og:description" content="A field guide &amp; a map, with <b>notes</b>.">
+<meta property="og:image" content="/heron.png">
+<meta property="og:site_name" content="Marsh Notes"></head><body>Hello</body></html>"""
+
+
+class Site(http.server.ThreadingHTTPServer):
+    """A web server on `host` that records every path asked for."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str, twin: Site | None = None):
+        super().__init__((host, 0), Handler)
+        self.asked: list[str] = []
+        self.twin = twin
+        self.huge_sent = False
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def handle_error(self, request, client_address):
+        pass  # a client that stopped reading (the 20 MB body): as intended
+
+    def url(self, path: str) -> str:
+        host, port = self.server_address
+        return f"http://{host}:{port}{path}"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 - the standard library's name
+        site: Site = self.server
+        site.asked.append(self.path)
+        if self.path.startswith("/page"):
+            self._send(200, "text/html; charset=utf-8", PAGE)
+        elif self.path == "/heron.png":
+            self._send(200, "image/png", picture((1200, 630)))
+        elif self.path == "/to-private":
+            self.send_response(302)
+            self.send_header("Location", site.twin.url("/page"))
+            self.end_headers()
+        elif self.path == "/huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(HUGE))
+            self.end_headers()
+            try:
+                for _ in range(HUGE // 65536):
+                    self.wfile.write(b"<p>" + b"x" * 65533)
+                site.huge_sent = True
+            except OSError:
+                pass
+        elif self.path == "/slow":
+            site.release.wait(30)
+            self._send(200, "text/html", PAGE)
+        elif self.path == "/data.json":
+            self._send(200, "application/json", b'{"title": "not a page"}')
+        else:
+            self._send(404, "text/plain", b"no")
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    private = Site("127.0.0.1")
+    allowed = Site("127.0.0.2", twin=private)
+    yield allowed, private
+    allowed.release.set()
+    for site in (allowed, private):
+        site.shutdown()
+        site.server_close()
+
+
+def _post(http, user, text: str) -> dict:
+    posted = http.post("/api/tweets", json={"text": text}, headers=user["auth"])
+    assert posted.status_code == 201, posted.text
+    return posted.json()
+
+
+def _card(http, post: dict) -> dict | None:
+    return http.get(f"/api/tweets/{post['id']}").json()["card"]
+
+
+def test_a_link_shows_its_pages_card_with_its_picture(http, new_user, wait_until, sites):
+    allowed, _ = sites
+    ann = new_user("lc")
+    post = _post(http, ann, f"Worth a read: {allowed.url('/page?a=1')}.")
+    assert post["card"] is None  # posting did not wait for it
+    wait_until(lambda: _card(http, post) is not None, timeout=60)
+    card = _card(http, post)
+    assert card["url"] == allowed.url("/page?a=1")  # the sentence's full stop left out
+    assert card["title"] == "Herons of the Lower Marsh"
+    assert card["description"] == "A field guide & a map, with <b>notes</b>."
+    assert card["site"] == "Marsh Notes"
+    picture_served = http.get(card["image_url"])
+    assert picture_served.status_code == 200
+    assert picture_served.headers["content-type"] == "image/jpeg"
+    assert card["image_width"] == 600 and card["image_height"] == 315
+    page = http.get(f"/tweets/{post['id']}").text
+    assert "Herons of the Lower Marsh" in page and 'class="link-card"' in page
+    assert "&lt;b&gt;notes&lt;/b&gt;" in page  # the page's text is shown, never run
+    status = http.get(f"/api/v1/statuses/{post['id']}", headers=ann["auth"]).json()
+    assert status["card"]["title"] == "Herons of the Lower Marsh"
+
+    asked = len(allowed.asked)
+    again = _post(http, ann, f"Again: {allowed.url('/page?a=1')}")
+    wait_until(lambda: _card(http, again) is not None, timeout=60)
+    assert len(allowed.asked) == asked  # the card kept in the graph: not fetched again
+
+    edited = http.patch(
+        f"/api/tweets/{post['id']}", json={"text": "no link any more"}, headers=ann["auth"]
+    )
+    assert edited.status_code == 200, edited.text
+    wait_until(lambda: _card(http, post) is None, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("http://10.20.30.40/page", "not a public address"),
+        ("http://169.254.169.254/latest/meta-data/", "not a public address"),
+        ("PRIVATE/page", "not a public address"),
+        ("http://localhost:PRIVATE_PORT/page", "not a public address"),
+        ("ALLOWED/to-private", "not a public address"),
+        ("ALLOWED/huge", "too large"),
+        ("ALLOWED/data.json", "type application/json"),
+    ],
+)
+def test_nothing_is_fetched_from_where_a_server_must_not_reach(
+    http, new_user, drain_queue, settings, sites, link, why
+):
+    allowed, private = sites
+    link = (
+        link.replace("PRIVATE_PORT", str(private.server_address[1]))
+        .replace("PRIVATE", private.url("").rstrip("/"))
+        .replace("ALLOWED", allowed.url("").rstrip("/"))
+    )
+    user = new_user("lr")
+    post = _post(http, user, f"see {link}")
+    drain_queue()
+    assert _card(http, post) is None
+    assert private.asked == []  # nothing reached the loopback server
+    assert not allowed.huge_sent  # a 20 MB body was never read
+    log = (settings.var_dir / "logs" / "worker.log").read_text(errors="replace")
+    refusals = [line for line in log.splitlines() if '"link_card_refused"' in line and link in line]
+    assert refusals and f'"reason": "{why}' in refusals[-1], refusals[-1:]
+
+
+def test_a_slow_server_gives_no_card_and_never_slows_posting(
+    http, new_user, drain_queue, settings, sites
+):
+    allowed, _ = sites
+    user = new_user("ls")
+    started = time.monotonic()
+    post = _post(http, user, f"slow {allowed.url('/slow')}")
+    assert "/slow" not in allowed.asked or not allowed.release.is_set()
+    drain_queue()  # the worker gave up on the server (it is still holding its answer)
+    assert not allowed.release.is_set()
+    assert _card(http, post) is None
+    assert time.monotonic() - started < 30  # the worker did not wait out the server's 30 s
+    log = (settings.var_dir / "logs" / "worker.log").read_text(errors="replace")
+    assert '"reason": "unreachable: ReadTimeout"' in log or '"reason": "too slow"' in log
+    allowed.release.set()
