@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 SHOTS = Path(
     os.environ.get("FLOCK_SCREENSHOT_DIR", Path(__file__).parent.parent / "var/screenshots")
 )

@@ -12,6 +12,7 @@ import secrets
 
 from browsing import SHOTS, SIZES, Person, picture
 from playwright.sync_api import expect
+from websites import Site
 
 
 def test_the_whole_journey(person):
@@ -111,6 +112,18 @@ def test_screenshots_of_the_main_pages(person):
     )
     alice.page.get_by_role("button", name="Upload picture").click()
     expect(alice.page.get_by_role("status")).to_have_text("Picture saved.")
+    alice.page.get_by_label(re.compile("^A wide picture")).set_input_files(
+        {"name": "wide.png", "mimeType": "image/png", "buffer": picture((1500, 500))}
+    )
+    alice.page.get_by_role("button", name="Upload banner").click()
+    expect(alice.page.get_by_role("status")).to_have_text("Banner saved.")
+    site = Site("127.0.0.2")  # a page to link to: its card shows under the post
+    try:
+        alice.post(f"Field notes from the marsh, and a map: {site.url('/page')}")
+        bob.until_visible("/", "Herons of the Lower Marsh")
+    finally:
+        site.shutdown()
+        site.server_close()
 
     for size in SIZES:
         for theme in ("light", "dark"):
