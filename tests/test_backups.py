@@ -20,9 +20,11 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+import redis
 from helpers import cold_pages, hot_pages, shown, upload
 from neo4j import GraphDatabase
 
+from flock.core.pause import paused_reason
 from flock.core.settings import Settings, new_data_key
 from flock.stack.processes import free_port
 from flock.stack.stack import Stack
@@ -492,8 +494,9 @@ def test_scheduled_backups_keep_the_newest_and_report_the_last(
     try:
         wait_until(three_made_two_kept, timeout=120)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        _stop(worker)
+        with redis.Redis.from_url(settings.redis_url) as r:  # a backup it was making ends
+            wait_until(lambda: paused_reason(r) is None, timeout=60)
     metrics = httpx.get(f"{base_url}/metrics").text
     line = next(
         x for x in metrics.splitlines()
@@ -538,3 +541,15 @@ def _keys(aws: dict[str, str]) -> dict[str, str]:
         "aws_secret_access_key": aws["AWS_SECRET_ACCESS_KEY"],
         "region_name": aws["AWS_DEFAULT_REGION"],
     }
+
+
+def _stop(worker: subprocess.Popen) -> None:
+    """Stop a worker (a warm stop, finishing what it runs; killed if that takes over a
+    minute: on a loaded machine a backup in the middle of its export may), so that it never
+    outlives its test and goes on pausing the shared stack's writes."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait(timeout=30)
