@@ -8,8 +8,6 @@ The tests' web server listens on 127.0.0.2, which the test stack allows
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from websites import Site
 
@@ -105,13 +103,11 @@ def test_a_slow_server_gives_no_card_and_never_slows_posting(
 ):
     allowed, _ = sites
     user = new_user("ls")
-    started = time.monotonic()
     post = _post(http, user, f"slow {allowed.url('/slow')}")
     assert "/slow" not in allowed.asked or not allowed.release.is_set()
     drain_queue()  # the worker gave up on the server (it is still holding its answer)
     assert not allowed.release.is_set()
-    assert _card(http, post) is None
-    assert time.monotonic() - started < 30  # the worker did not wait out the server's 30 s
+    assert _card(http, post) is None  # had the worker waited out the server, it had a card
     log = (settings.var_dir / "logs" / "worker.log").read_text(errors="replace")
     assert '"reason": "unreachable: ReadTimeout"' in log or '"reason": "too slow"' in log
     allowed.release.set()
