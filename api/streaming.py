@@ -238,7 +238,9 @@ class Caller:
             elif await web_sessions.session_user(b, self.session_token) is None:
                 return "session_ended"
         except Unauthorized:
-            return "token_revoked"
+            # A timer may wake a hair before the expiry the token's own check then sees.
+            expired = self.expires_at is not None and time.time() >= self.expires_at
+            return "token_expired" if expired else "token_revoked"
         except (DomainError, GraphUnavailable, RedisError):
             return "unavailable"  # the client's reconnection will find out which
         return None

@@ -131,7 +131,8 @@ class Connection:
         try:
             await access_tokens.verify_access_token(self.b, self.token)
         except Unauthorized:
-            return "token_revoked"
+            # A timer may wake a hair before the expiry the token's own check then sees.
+            return "token_expired" if time.time() >= self.expires_at else "token_revoked"
         except (DomainError, RedisError):
             return "unavailable"
         return None
