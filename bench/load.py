@@ -38,6 +38,7 @@ request = function()
     if pick <= p.upto then chosen = p break end
   end
   local headers = {["Authorization"] = "Bearer " .. user.token}
+  if os.getenv("FLOCK_BENCH_GZIP") == "1" then headers["Accept-Encoding"] = "gzip" end
   local path = chosen.path:gsub("{u}", user.name)
   if chosen.method == "POST" then
     counter = counter + 1
@@ -60,6 +61,7 @@ class Result:
     wrk_cpu_ms: float  # the load generator's CPU per request
     server_cpu_ms: float | None  # the measured processes' CPU per request
     machine_busy: float = 0.0  # the share of all cores busy meanwhile (1.0: every core)
+    redis_cpu_ms: float | None = None  # Redis's own CPU per request (its process, from /proc)
 
 
 def _py_spy() -> str:
@@ -94,9 +96,14 @@ class Load:
         server_pids: list[int] = (),
         users: Path | None = None,
         profile: Path | None = None,
+        redis_pids: list[int] = (),
+        gzip: bool = False,
+        cpus: set[int] | None = None,
     ) -> Result:
         """`paths`: (weight, method, path). `server_pids`: process groups whose CPU to count;
-        with `profile`, py-spy samples the first of them meanwhile (collapsed stacks)."""
+        with `profile`, py-spy samples the first of them meanwhile (collapsed stacks).
+        `redis_pids`: Redis's process groups, counted apart. `gzip`: ask for gzip.
+        `cpus`: the cores wrk runs on (taskset)."""
         paths_file = self.work / "paths"
         paths_file.write_text("".join(f"{w} {m} {p}\n" for w, m, p in paths))
         spy = None
@@ -109,20 +116,24 @@ class Load:
             )  # fmt: skip
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_before = group_cpu_seconds(server_pids)
+        redis_before = group_cpu_seconds(redis_pids)
         busy_before = machine_ticks()
+        pin = ["taskset", "-c", ",".join(map(str, sorted(cpus)))] if cpus else []
         ran = subprocess.run(
             [
-                wrk_path(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+                *pin, wrk_path(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
                 "-s", str(self.script), base,
             ],
             env={
                 **os.environ,
                 "FLOCK_BENCH_TOKENS": str(users or self.users),
                 "FLOCK_BENCH_PATHS": str(paths_file),
+                "FLOCK_BENCH_GZIP": "1" if gzip else "0",
             },
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         server_after = group_cpu_seconds(server_pids)
+        redis_after = group_cpu_seconds(redis_pids)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if spy is not None:
             spy.wait()  # reaped after the count: its CPU is not wrk's
@@ -134,6 +145,8 @@ class Load:
             raise RuntimeError(f"wrk said something unexpected:\n{ran.stdout}") from None
         busy, total = (a - b for a, b in zip(busy_after, busy_before, strict=True))
         result.machine_busy = busy / max(total, 1)
+        if redis_pids:
+            result.redis_cpu_ms = (redis_after - redis_before) * 1000 / max(result.requests, 1)
         return result
 
     def user_file(self, name: str, tokens: list[str]) -> Path:
@@ -184,3 +197,16 @@ def group_cpu_seconds(pgids: list[int]) -> float:
         if int(fields[2]) in wanted:  # pgrp
             total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
     return total
+
+
+def pin_groups(pgids: list[int], cpus: set[int]) -> None:
+    """Every thread of every process in these process groups onto these cores."""
+    wanted = set(pgids)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) not in wanted:
+                continue
+            for task in (stat.parent / "task").iterdir():
+                os.sched_setaffinity(int(task.name), cpus)
+        except (OSError, ValueError):
+            continue  # gone meanwhile

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-from load import Load, wrk_path
+from load import Load, pin_groups, wrk_path
 from throwaway import DATASET, bench_tokens, throwaway_stack
 
 from flock.core.db import SyncGraph
@@ -41,6 +41,11 @@ def main() -> None:
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--no-pin", action="store_true",
+        help="leave every process on every core (by default wrk gets a core of its own, the "
+        "services the next, and the app processes the rest, as far as the cores allow)",
+    )  # fmt: skip
     args = parser.parse_args()
     wrk_path()  # before anything starts
     services = throwaway_stack(with_app=False)
@@ -51,6 +56,11 @@ def main() -> None:
     try:
         tokens = seed(settings, args.dataset)
         load = Load(work, tokens)
+        wrk_cpus, service_cpus, app_cpus = plan_cores(not args.no_pin)
+        if service_cpus:
+            pin_groups([p.pid for p in services.processes.values()], service_cpus)
+        print(f"cores: wrk {wrk_cpus or 'any'}, services {service_cpus or 'any'}, "
+              f"apps {app_cpus or 'any'}", flush=True)  # fmt: skip
         results = []
         for n in args.processes:
             apps = Stack(
@@ -65,7 +75,11 @@ def main() -> None:
                 base = f"http://127.0.0.1:{running.port}"
                 warm_every_feed(base, tokens)
                 pids = [p.pid for name, p in apps.processes.items() if name.startswith("app")]
-                result = load.run(base, [HOME], args.connections, args.seconds, pids)
+                if app_cpus:
+                    pin_groups(pids, app_cpus)
+                    pin_groups([p.pid for p in apps.processes.values() if p.pid not in pids],
+                               service_cpus)  # fmt: skip
+                result = load.run(base, [HOME], args.connections, args.seconds, pids, cpus=wrk_cpus)
                 results.append((n, result))
             finally:
                 apps.stop()
@@ -73,6 +87,18 @@ def main() -> None:
     finally:
         services.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def plan_cores(pin: bool) -> tuple[set[int], set[int], set[int]]:
+    """(wrk's, the services', the app processes') cores: wrk the last, the services the one
+    before, the apps the rest; on two cores wrk has one and the rest share the other (the apps
+    then measure how one core is shared, not how cores add up: that needs four or more)."""
+    cores = sorted(os.sched_getaffinity(0))
+    if not pin or len(cores) < 2:
+        return set(), set(), set()
+    if len(cores) == 2:
+        return {cores[1]}, {cores[0]}, {cores[0]}
+    return {cores[-1]}, {cores[-2]}, set(cores[:-2])
 
 
 def seed(settings, dataset: Path) -> list[str]:

@@ -28,6 +28,7 @@ def throwaway_stack(with_worker: bool = True, with_app: bool = True) -> Stack:
     """A stack (not started) on free ports with its data under a new temporary directory; other
     FLOCK_* settings come from the environment (FLOCK_NEO4J_QUERY_TIMEOUT=30, say)."""
     env = {  # the app's defaults (INFO: one log line per request, as in production)
+        "FLOCK_WEB_WORKERS": "1",  # one app process: a bench measures per process
         **{k: v for k, v in os.environ.items() if k.startswith("FLOCK_")},
         "FLOCK_VAR_DIR": tempfile.mkdtemp(prefix="flock-bench-"),
         **{f"FLOCK_{name}": str(free_port()) for name in PORTS},

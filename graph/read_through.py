@@ -174,15 +174,15 @@ async def _copy_back(
     """Copy what the graph gave for the next reader, where the copy's generations allow;
     copying is an optimisation: a failure is logged, never raised."""
     try:
+        if guarded := {i: card for i, card in cards.items() if i in cached.card_gens}:
+            await post_cache.fill_cards(b.redis, guarded, cached.card_gens)
         live = {
             i: view
             for i, view in fetched.views.items()
             if not view["deleted"] and i in cached.view_gens
         }
-        if live:
+        if live:  # after the cards: each view is copied with its author's card
             await post_cache.fill_views(b.redis, live, cached.view_gens)
-        if guarded := {i: card for i, card in cards.items() if i in cached.card_gens}:
-            await post_cache.fill_cards(b.redis, guarded, cached.card_gens)
         if fetched.marks is not None and viewer_id is not None:
             members = [f"{row['mark']}{row['id']}" for row in fetched.marks]
             await post_cache.fill_marks(

@@ -43,7 +43,7 @@ async def home_timeline(
     since_id = since_id or 0
     try:
         warm = await read_warm_page(
-            b.redis, b.settings, viewer_id, max_id, since_id, limit + OVERFETCH
+            b.redis, b.settings, viewer_id, max_id, since_id, limit + OVERFETCH, limit + 1
         )
     except RedisError as error:
         log.warning("timeline_cache_unavailable", extra={"user": viewer_id, "error": repr(error)})
@@ -71,17 +71,44 @@ async def new_entry_count(b: Backends, viewer_id: int, since_id: int, cap: int) 
 async def cold_home_timeline(
     b: Backends, viewer_id: int, max_id: int, since_id: int, limit: int
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """The same page with its ids computed by Cypher (the posts shown as every page shows them)."""
-    rows = await b.graph.read(
-        "queries/home_timeline_ids",
-        viewer_id=viewer_id,
-        max_id=max_id,
-        since_id=since_id,
-        limit=limit + 1,
-    )
+    """The same page with its ids computed by Cypher (the posts shown as every page shows them).
+    A viewer who follows many accounts is served from the site's newest posts and reposts
+    when they hold the page, else (and for everyone else) from every followed account's."""
+    rows = await _recent_entries(b, viewer_id, max_id, since_id, limit + 1)
+    if rows is None:
+        rows = await b.graph.read(
+            "queries/home_timeline_ids",
+            viewer_id=viewer_id,
+            max_id=max_id,
+            since_id=since_id,
+            limit=limit + 1,
+        )
     entries = [Entry(row["id"], row["post_id"], row["reposter_id"]) for row in rows]
     next_max_id = entries[limit - 1].id if len(entries) > limit else None
     return await hydrate_entries(b, viewer_id, entries[:limit]), next_max_id
+
+
+async def _recent_entries(
+    b: Backends, viewer_id: int, max_id: int, since_id: int, limit: int
+) -> list[dict] | None:
+    """The page's entries from the newest posts and reposts of the site, when the viewer
+    follows at least FLOCK_COLD_SCAN_FOLLOWING accounts and the newest hold the whole page;
+    None otherwise."""
+    row = await b.graph.read_one(
+        "queries/home_timeline_ids_recent",
+        viewer_id=viewer_id,
+        max_id=max_id,
+        since_id=since_id,
+        limit=limit,
+        scan=b.settings.cold_scan_window,
+        following_at_least=b.settings.cold_scan_following,
+    )
+    if row is None:
+        return None
+    entries = row["entries"]
+    if len(entries) < limit and row["floor"] > since_id:
+        return None  # the page reaches below what was read: not all of it is known
+    return entries
 
 
 async def _note_activity(b: Backends, user_id: int) -> bool:
@@ -123,8 +150,11 @@ async def _hot_page(
         entries = await _merge_big_authors(b, viewer_id, big, entries, max_id, since_id, limit)
     if len(entries) < limit + OVERFETCH and feed.full:
         return None  # older than the capped feed holds: only Cypher knows
-    candidates = entries[: limit + OVERFETCH]
+    candidates = entries[: limit + 1]  # the posts read ahead
     posts = await hydrate_entries(b, viewer_id, candidates, warm.cached)
+    if len(posts) <= limit and len(entries) > len(candidates):  # some are gone: fill in
+        candidates = entries[: limit + OVERFETCH]
+        posts = await hydrate_entries(b, viewer_id, candidates, warm.cached)
     page = posts[:limit]
     more = len(posts) > limit or len(entries) > len(candidates)
     return page, (int(page[-1]["entry_id"]) if more and page else None)

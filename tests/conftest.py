@@ -29,8 +29,15 @@ def _test_settings(var_dir) -> Settings:
         "FLOCK_TYPESENSE_PORT": str(ports["ts"]),
         "FLOCK_TYPESENSE_PEERING_PORT": str(ports["peer"]),
         "FLOCK_LOG_LEVEL": "INFO",
+        # One app process for the shared stack (the machine's two cores run the whole suite);
+        # the stacks `flock run` starts for a test run the default, one per core.
+        "FLOCK_WEB_WORKERS": "1",
         # Small, so that tests exercise both fan-out and the read-time merge of big accounts.
         "FLOCK_FANOUT_LIMIT": "3",
+        # Every cold home page tries the site's newest posts first, in a window small enough
+        # that both of its outcomes (served, or read from every followed account) happen.
+        "FLOCK_COLD_SCAN_FOLLOWING": "1",
+        "FLOCK_COLD_SCAN_WINDOW": "40",
         # Trends and popular accounts are cached for minutes; tests want to see new data.
         "FLOCK_DISCOVERY_CACHE_SECONDS": "1",
         # Low enough for a test to reach, high enough for every other test's posting.

@@ -96,6 +96,24 @@ def test_readme_commands_find_the_running_stack(running, tmp_path):
     assert int(frame.stdout) >= 3
 
 
+def test_the_app_serves_from_one_process_per_core_by_default(running):
+    """`flock run` without FLOCK_WEB_WORKERS: one Hypercorn worker process per core this
+    machine lets it use, in the app's process group (they all die and restart with it)."""
+    group = running.pid("app")
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, ValueError):
+            continue
+        if b"spawn_main" in command:
+            workers.append(command)
+    assert len(workers) == len(os.sched_getaffinity(0)), workers
+    assert httpx.get(f"{running.base}/healthz", timeout=10).status_code == 200
+
+
 def test_commands_say_in_one_line_when_no_stack_runs(tmp_path):
     result = flock("timelines", "rebuild", env=clean_env(tmp_path))
     assert result.returncode == 1

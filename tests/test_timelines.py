@@ -284,8 +284,9 @@ def test_hot_timelines_equal_cold_cypher_timelines_for_random_histories(
     assert {(True, False), (False, True)} <= kinds  # reposts and quotes were there to compare
     for key in rds.scan_iter(feed_key("*")):
         rds.delete(key)
-    for user in users:
-        http.get("/api/timeline", headers=user["auth"])
+    for user in users:  # each first page with no feed is the cold path's, both of its ways
+        first = http.get("/api/timeline", params={"limit": 5}, headers=user["auth"]).json()
+        assert [p["entry_id"] for p in first["items"]] == cold_pages(neo, user)[0]
     drain_queue()
     for user in users:
         assert has_feed(rds, user), user["username"]
@@ -422,3 +423,24 @@ def test_cursors_are_exact_for_adjacent_ids_on_the_hot_path(http, new_user, drai
     assert page(max_id=second) == [first]
     assert page(max_id=second + 1) == [second, first]
     assert page(max_id=first) == []
+
+
+def test_api_json_is_gzipped_for_clients_that_ask(http, new_user):
+    """A page of JSON above a kilobyte leaves gzipped when the client accepts it, the same
+    document once unpacked; small answers and clients that do not ask get it plain."""
+    author = new_user("gz")
+    for n in range(8):
+        http.post("/api/tweets", json={"text": f"{'words ' * 20} {n}"}, headers=author["auth"])
+    path = f"/api/users/{author['username']}/tweets?limit=8"
+    packed = http.get(path, headers={**author["auth"], "Accept-Encoding": "gzip"})
+    plain = http.get(path, headers={**author["auth"], "Accept-Encoding": "identity"})
+    assert packed.status_code == plain.status_code == 200
+    assert packed.headers["Content-Encoding"] == "gzip"  # httpx unpacked it for .json()
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert "Content-Encoding" not in plain.headers
+    assert packed.json() == plain.json() and len(plain.json()["items"]) == 8
+    assert int(packed.headers["Content-Length"]) < len(plain.content) / 2
+    small = http.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers  # below the size worth packing
+    spec = http.get("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert spec.headers["Content-Encoding"] == "gzip" and "paths" in spec.json()

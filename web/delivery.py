@@ -1,5 +1,6 @@
-"""How the web UI's bytes travel: static files under versioned URLs kept by browsers for a year,
-and HTML, CSS, JavaScript and SVG gzipped for clients that accept it.
+"""How the site's bytes travel: static files under versioned URLs kept by browsers for a year,
+and HTML, CSS, JavaScript, SVG and the API's JSON gzipped for clients that accept it (above
+MIN_SIZE: a timeline page of 8 KB leaves as about 2 KB).
 
 `url_for('static', filename=...)` adds `?v=<hash of the file>`: a changed file gets a new URL,
 so a versioned URL can be cached as immutable; an unversioned one is revalidated (ETag).
@@ -22,6 +23,8 @@ COMPRESSIBLE = {
     "application/javascript",
     "text/javascript",
     "image/svg+xml",
+    "application/json",
+    "application/problem+json",
 }
 MIN_SIZE = 1024  # bytes: smaller bodies gain less than the header costs
 YEAR = 365 * 24 * 3600

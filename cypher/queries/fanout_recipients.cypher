@@ -5,9 +5,12 @@ name: queries/fanout_recipients
 // Active followers of an author who should get the post in their feed (to the job in
 // batches). For a reply, only those who follow, or are, the author it answers. Not those who
 // mute the author (a block has ended the follow).
-MATCH (author:User {id: $author_id})<-[:FOLLOWS]-(f:User)
+// Those who mute the author are read once, not looked for from each follower.
+MATCH (author:User {id: $author_id})
+WITH author, COLLECT { MATCH (m:User)-[:MUTES]->(author) RETURN m.id } AS muters
+MATCH (author)<-[:FOLLOWS]-(f:User)
 WHERE f.last_seen_at >= $active_since
-  AND NOT EXISTS { (f)-[:MUTES]->(author) }
+  AND NOT f.id IN muters
   AND ($parent_author_id IS NULL
        OR f.id = $parent_author_id
        OR EXISTS { (f)-[:FOLLOWS]->(:User {id: $parent_author_id}) })

@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 import redis.asyncio.sentinel
 import redis.sentinel
 import typesense
-from redis.commands.core import AsyncScript
+from redis.commands.core import AsyncScript, Script
 
 from flock.core import pause
 from flock.core.causal import SharedBookmarks
@@ -143,5 +143,10 @@ def redis_tls(url: str, ca_file: str) -> dict:
 def lua_script(text: str) -> AsyncScript:
     """A Lua script for the app's client: sent once, then called by its digest (EVALSHA, and
     loaded again by redis-py when a restarted Redis no longer knows it). Call it with
-    `await script(keys=..., args=..., client=r)`."""
+    `await script(keys=..., args=..., client=r)`, `client` a pipeline too."""
     return AsyncScript(None, text.encode())
+
+
+def lua_script_sync(text: str) -> Script:
+    """`lua_script` for the jobs' blocking client: `script(keys=..., args=..., client=r)`."""
+    return Script(None, text.encode())

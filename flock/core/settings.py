@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]  # flock/core/settings.py -> the repository
@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     var_dir: Path = REPO_ROOT / "var"
     host: str = "127.0.0.1"
     port: int = 8000
-    web_workers: int = 1
+    web_workers: int = Field(default=0, ge=0)  # 0: one per core (hypercorn_workers)
     log_level: str = "INFO"
 
     neo4j_uri: str = ""  # empty: `flock run` starts the embedded server
@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     timeline_cap: int = 800
     active_days: int = 7
     fanout_limit: int = 10_000
+    # A cold home page of a viewer following at least this many accounts is read from the
+    # newest `cold_scan_window` posts and reposts of the site (queries/home_timeline_ids_recent)
+    cold_scan_following: int = Field(default=500, ge=1)
+    cold_scan_window: int = Field(default=1000, ge=10, le=100_000)
     discovery_cache_seconds: int = 120
     stream_heartbeat_seconds: float = 15.0  # a comment line on open live-update streams
     streams_per_account: int = 5  # open live-update streams one account may hold (then 429)
@@ -232,6 +236,12 @@ class Settings(BaseSettings):
     @property
     def media_path(self) -> Path:
         return Path(self.media_dir) if self.media_dir else self.var_dir / "media"
+
+    @property
+    def hypercorn_workers(self) -> int:
+        """Hypercorn worker processes: FLOCK_WEB_WORKERS, else one per core of this machine
+        (one Python process serves on one core: more of them are the way to more pages)."""
+        return self.web_workers or len(os.sched_getaffinity(0)) or 1
 
     @property
     def serves_tls(self) -> bool:

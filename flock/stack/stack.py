@@ -155,7 +155,10 @@ class Stack:
         if not behind_nginx:
             apps = [_app_process(settings, "app")]
         else:
-            behind = settings.replace(trusted_proxies="127.0.0.1")  # nginx says who the client is
+            # nginx says who the client is, and spreads the load: one process each unless told.
+            behind = settings.replace(
+                trusted_proxies="127.0.0.1", web_workers=settings.web_workers or 1
+            )
             apps = [
                 _app_process(behind.replace(port=free_port()), _nth("app", n))
                 for n in range(self.web_processes)
@@ -377,7 +380,7 @@ def hypercorn_argv(settings: Settings) -> list[str]:
     return [
         sys.executable, "-m", "hypercorn",
         "--bind", f"{settings.host}:{settings.port}",
-        "--workers", str(settings.web_workers),
+        "--workers", str(settings.hypercorn_workers),
         "--worker-class", "uvloop",  # the event loop in libuv: less CPU a request than asyncio's
         *(tls if settings.serves_tls else []),
         "flock.app:create_app()",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import redis
 import redis.asyncio as aioredis
 
-from flock.core.backends import lua_script
+from flock.core.backends import lua_script, lua_script_sync
 from flock.core.db import Graph
 from flock.core.settings import Settings
 
@@ -47,14 +47,15 @@ local n = #KEYS / 2
 local cap = tonumber(ARGV[2])
 local added = {}
 for i = 1, n do
-  if redis.call('EXISTS', KEYS[i]) == 1 then
+  local size = redis.call('ZCARD', KEYS[i])  -- 0: no feed (a feed holds its sentinel)
+  if size > 0 then
     local shown = redis.call('HGET', KEYS[n + i], ARGV[1])
     if shown then
-      redis.call('ZREM', KEYS[i], shown)
+      size = size - redis.call('ZREM', KEYS[i], shown)
       redis.call('HDEL', KEYS[n + i], ARGV[1])
     end
-    redis.call('ZADD', KEYS[i], ARGV[1], ARGV[1])
-    if redis.call('ZCARD', KEYS[i]) > cap + 1 then  -- O(1); trimming ranks only when over
+    size = size + redis.call('ZADD', KEYS[i], ARGV[1], ARGV[1])
+    if size > cap + 1 then  -- trimming ranks only when over
       redis.call('ZREMRANGEBYRANK', KEYS[i], 1, -(cap + 1))
     end
     added[#added + 1] = i
@@ -165,7 +166,7 @@ class FeedSlice:
 
 
 def feed_slice(
-    members: list[bytes],
+    members: list[Entry],
     size: int,
     big: list[bytes] | set[bytes],
     settings: Settings,
@@ -174,16 +175,13 @@ def feed_slice(
     count: int,
 ) -> FeedSlice:
     """Ids between since_id and max_id (exclusive), newest first, from what Redis returned: the
-    members read, the feed's size and the big-authors set (jobs/stores/home_page.py reads them).
+    members read (parsed, without the sentinel), the feed's size and the big-authors set
+    (jobs/stores/home_page.py reads them).
 
     Scores are doubles, exact only up to 2^53, and ids are about 2^58: ids a few dozen apart
     share a score. So the range is read with inclusive bounds and SAME_SCORE_SLACK more members
     than asked, then cut exactly here by the ids themselves (the members)."""
-    entries = sorted(
-        (Entry.parse(m) for m in members if m != SENTINEL.encode()),
-        key=lambda e: e.id,
-        reverse=True,
-    )
+    entries = sorted(members, key=lambda e: e.id, reverse=True)
     return FeedSlice(
         entries=[e for e in entries if since_id < e.id < max_id][:count],
         full=size - 1 >= settings.timeline_cap,
@@ -211,6 +209,9 @@ async def note_follower_count(r: aioredis.Redis, settings: Settings, author_id: 
 
 PUSH = lua_script(PUSH_SCRIPT)
 PUSH_REPOST = lua_script(PUSH_REPOST_SCRIPT)
+PUSH_NOW = lua_script_sync(PUSH_SCRIPT)  # the same for jobs
+PUSH_REPOST_NOW = lua_script_sync(PUSH_REPOST_SCRIPT)
+REMOVE_REPOST_NOW = lua_script_sync(REMOVE_REPOST_SCRIPT)
 
 
 async def push_own_post(r: aioredis.Redis, settings: Settings, author_id: int, post_id: int):
@@ -257,9 +258,7 @@ def push(r: redis.Redis, settings: Settings, post_id: int, user_ids: Iterable[in
     users = list(user_ids)
     if not users:
         return []
-    positions = r.register_script(PUSH_SCRIPT)(
-        keys=_keys(users), args=[post_id, settings.timeline_cap]
-    )
+    positions = PUSH_NOW(keys=_keys(users), args=[post_id, settings.timeline_cap], client=r)
     return [users[int(p) - 1] for p in positions]
 
 
@@ -271,8 +270,7 @@ def push_repost(
     users = list(user_ids)
     if not users:
         return []
-    script = r.register_script(PUSH_REPOST_SCRIPT)
-    positions = script(keys=_keys(users), args=_repost_args(settings, entry))
+    positions = PUSH_REPOST_NOW(keys=_keys(users), args=_repost_args(settings, entry), client=r)
     return [users[int(p) - 1] for p in positions]
 
 
@@ -281,8 +279,9 @@ def remove_repost(r: redis.Redis, entry: Entry, user_ids: list[int]) -> list[int
     (and who may now be owed a later repost of it)."""
     if not user_ids:
         return []
-    script = r.register_script(REMOVE_REPOST_SCRIPT)
-    positions = script(keys=_keys(user_ids), args=[entry.member, entry.post_id])
+    positions = REMOVE_REPOST_NOW(
+        keys=_keys(user_ids), args=[entry.member, entry.post_id], client=r
+    )
     return [user_ids[int(p) - 1] for p in positions]
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from flock.core.backends import lua_script
+from flock.core.backends import lua_script, lua_script_sync
 
 log = logging.getLogger("flock.live")
 
@@ -58,6 +58,8 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 0
 """
 OPEN_STREAM = lua_script(OPEN_STREAM_SCRIPT)
+PUBLISH = lua_script(PUBLISH_SCRIPT)  # sent once, then called by its digest, in pipelines too
+PUBLISH_NOW = lua_script_sync(PUBLISH_SCRIPT)  # the same for jobs
 ALL_STREAMS = "streams"
 ACCOUNT_AT_CAP, SITE_AT_CAP = 1, 2
 
@@ -113,7 +115,7 @@ async def publish(r: aioredis.Redis, user_ids: Iterable[int], event: str, data: 
     try:
         async with r.pipeline(transaction=False) as pipe:
             for user_id in users:
-                pipe.eval(PUBLISH_SCRIPT, 2, *_keys(user_id), *_args(event, data))
+                await PUBLISH(keys=_keys(user_id), args=_args(event, data), client=pipe)
             await pipe.execute()
     except redis.RedisError as error:
         log.warning("live_publish_failed", extra={"error": repr(error)})
@@ -130,7 +132,7 @@ def publish_now(r: redis.Redis, user_ids: Iterable[int], event: str, data: dict)
         return
     with r.pipeline(transaction=False) as pipe:
         for user_id in online:
-            pipe.eval(PUBLISH_SCRIPT, 2, *_keys(user_id), *_args(event, data))
+            PUBLISH_NOW(keys=_keys(user_id), args=_args(event, data), client=pipe)
         pipe.execute()
 
 
