@@ -8,6 +8,7 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -258,6 +259,27 @@ def redis_stopped(isolated_stack):
     finally:
         redis_server.start()
         redis_server.wait_ready()
+        _until_reconciled(settings)
+
+
+def _until_reconciled(settings: Settings, timeout: float = 120) -> None:
+    """A restarted Redis is reconciled with the graph by the worker (jobs/tasks/recovery.py:
+    every copy of a graph fact forgotten, recent posts fanned out again): wait until that is
+    done, so that it does not land in the middle of the next test (it once forgot a reader's
+    token facts just as a test hung Neo4j, and every page needed the graph)."""
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    from jobs.queue import sync_redis
+    from jobs.stores import copies
+
+    r = sync_redis(settings.redis_url)
+    queue = Queue("default", connection=r)
+    started = StartedJobRegistry(queue=queue)
+    deadline = time.monotonic() + timeout
+    while copies.reconciled_replid(r) != copies.master_replid(r) or queue.count or started.count:
+        assert time.monotonic() < deadline, "the restarted Redis was not reconciled in time"
+        time.sleep(0.1)
 
 
 class Visitor:
