@@ -125,9 +125,9 @@ class CachedPage:
 # floor, the marks generation, the hidden set and its generation.
 # Every value that passes through Lua costs Redis a conversion each way, every string made in
 # Lua an allocation and every redis.call a fixed cost: the script makes as few as it can
-# (issue 27: 0.85 ms of Redis's one core a page, when the views' authors were found by pattern
-# and their cards read apart; 0.25 ms now, bench/README.md). Ids stay
-# strings (Lua's numbers are doubles, inexact above 2^53). A view that quotes starts with its
+# (issue 27: 0.9 ms of Redis's one core a page, when the views' authors were found by pattern
+# and their cards read apart; 0.34 ms now, bench/README.md). Ids stay strings (Lua's numbers
+# are doubles, inexact above 2^53). A view that quotes starts with its
 # `quote_id` (`_fragment`), so the script finds it with an anchored match.
 PAGE_HELPERS = """
 local function add(list, seen, id)
