@@ -17,13 +17,15 @@ WITH viewer, COUNT { (viewer)-[:FOLLOWS]->() } AS following,
      COLLECT { MATCH (viewer)-[:MUTES|BLOCKS]->(h:User) RETURN h
                UNION
                MATCH (viewer)<-[:BLOCKS]-(h:User) RETURN h } AS hidden
-CALL (following) {
-  MATCH (p:Post) WHERE following >= $following_at_least AND $since_id < p.id < $max_id
+CALL (following) {  // nothing read for a viewer who follows fewer
+  WITH following WHERE following >= $following_at_least
+  MATCH (p:Post) WHERE $since_id < p.id < $max_id
   WITH p ORDER BY p.id DESC LIMIT $scan
   RETURN collect(p) AS posts
 }
 CALL (following) {
-  MATCH ()-[r:REPOSTED]->() WHERE following >= $following_at_least AND $since_id < r.id < $max_id
+  WITH following WHERE following >= $following_at_least
+  MATCH ()-[r:REPOSTED]->() WHERE $since_id < r.id < $max_id
   WITH r ORDER BY r.id DESC LIMIT $scan
   RETURN collect(r) AS reposts
 }
