@@ -34,6 +34,9 @@ class AnalyticsQuery(Strict):
     params: dict[str, Any] = Field(default_factory=dict)
     max_rows: int = Field(default=analytics.DEFAULT_MAX_ROWS, ge=1, le=10_000)
     timeout: float = Field(default=analytics.DEFAULT_TIMEOUT, gt=0, le=60)
+    cursor: str | None = Field(
+        default=None, max_length=200, description="The next_cursor of the page before"
+    )
 
     @field_validator("query")
     @classmethod
@@ -47,6 +50,9 @@ class QueryResult(BaseModel):
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool = Field(description="More rows existed than max_rows")
+    next_cursor: str | None = Field(
+        default=None, description="Send it back as `cursor` for the next page (null: the last)"
+    )
 
 
 class CatalogueEntry(BaseModel):
@@ -83,18 +89,27 @@ async def list_queries():
 @validate_response(QueryResult)
 async def run_query(data: AnalyticsQuery):
     """Run a named query in a READ transaction: a query past its timeout is stopped (504), rows
-    beyond `max_rows` are not returned."""
+    beyond `max_rows` come in further pages (`next_cursor`)."""
     await _require_analyst()
     named = analytics.named_query(data.name)
     text, params = named.text, analytics.named_params(named, data.params)
+    offset = analytics.page_offset(data.cursor, data.name, params)
     b = backends()
     await audit.record(
         b, "analytics_query", actor_id=g.user_id, query=data.name, params=data.params
     )
     result = await analytics.run_read_only(
-        b.graph.driver, b.graph.database, text, params, data.timeout, data.max_rows
+        b.graph.driver, b.graph.database, text, params, data.timeout, data.max_rows, offset
     )
-    return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
+    following = offset + len(result.rows)
+    return {
+        "columns": result.columns,
+        "rows": result.rows,
+        "truncated": result.truncated,
+        "next_cursor": (
+            analytics.next_page_cursor(data.name, params, following) if result.truncated else None
+        ),
+    }
 
 
 async def _require_analyst() -> None:

@@ -2,8 +2,9 @@
 
 `statement("queries/post_edit")` returns the text of `cypher/queries/post_edit.cypher`.
 Folders: `schema/` (constraints and indexes, applied at start-up), `queries/` (what the app
-asks and writes), `analytics/` (documented read-only queries for data scientists), `audit/`,
-`backup/` and `seed/`. The bottom layer: it imports nothing of the app.
+asks and writes), `analytics/` (documented read-only queries for data scientists),
+`algorithms/` (the graph algorithms' reads and write-backs), `export/` (`flock export`'s
+pages), `audit/`, `backup/` and `seed/`. The bottom layer: it imports nothing of the app.
 
 Each file opens with a header that Neo4j Browser can paste:
 

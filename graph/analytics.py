@@ -10,6 +10,7 @@ its parameters and their defaults (values are JSON, else text).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from cypher import header_params, header_required, names, statement
 from flock.core.db import bounded, neo4j_target
 from flock.core.errors import DomainError, Forbidden, Invalid, NotFound
 from flock.core.settings import Settings
+from graph.cursors import decode_cursor, encode_cursor
 
 FOLDER = "analytics"
 NAME = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -90,8 +92,10 @@ async def run_read_only(
     params: dict[str, Any],
     timeout: float = DEFAULT_TIMEOUT,
     max_rows: int = DEFAULT_MAX_ROWS,
+    skip: int = 0,
 ) -> Result:
-    """Run any Cypher in a READ transaction with a timeout and a row cap; nothing is committed."""
+    """Run any Cypher in a READ transaction with a timeout and a row cap, leaving out its first
+    `skip` rows (a later page); nothing is committed."""
     bounded(params)
     try:
         async with driver.session(
@@ -103,6 +107,9 @@ async def run_read_only(
                 columns = list(result.keys())
                 rows: list[list[Any]] = []
                 async for record in result:
+                    if skip:
+                        skip -= 1
+                        continue
                     if len(rows) == max_rows:
                         return Result(columns, rows, truncated=True)
                     rows.append([_plain(value) for value in record.values()])
@@ -135,6 +142,32 @@ async def run_named_or_own(
         return await run_read_only(driver, settings.neo4j_database, text, given, timeout, max_rows)
     finally:
         await driver.close()
+
+
+def next_page_cursor(name: str, params: dict[str, Any], offset: int) -> str:
+    """The cursor of the rows after the first `offset` of a named query with these parameters.
+    Pages are stable for queries with an ORDER BY (every named query has one)."""
+    return encode_cursor(offset, _query_digest(name, params))
+
+
+def page_offset(cursor: str | None, name: str, params: dict[str, Any]) -> int:
+    """How many rows a cursor has already given; 0 without one. A cursor of another query, or of
+    other parameters, is refused."""
+    values = decode_cursor(cursor, 2)
+    if values is None:
+        return 0
+    offset, digest = values
+    if not isinstance(offset, int) or digest != _query_digest(name, params):
+        raise Invalid(
+            "The cursor belongs to another query or to other parameters.",
+            errors={"cursor": ["Not a cursor of this query."]},
+        )
+    return offset
+
+
+def _query_digest(name: str, params: dict[str, Any]) -> int:
+    text = json.dumps([name, params], sort_keys=True, default=str).encode()
+    return int(hashlib.sha256(text).hexdigest()[:12], 16)
 
 
 def dataframe(name: str, settings=None, **params: Any):

@@ -25,9 +25,13 @@ async def who_to_follow(b: Backends, user_id: int, limit: int) -> list[dict[str,
     """Accounts the user may want to follow, best first, each with why it is suggested."""
     ranked = await cache.cached(b.redis, user_id)
     if ranked is None:
-        social = await b.graph.read("queries/user_suggestions", user_id=user_id, limit=cache.CACHED)
+        signals = await b.graph.read(
+            "queries/user_suggestion_signals",
+            user_id=user_id,
+            pool=cache.CACHED,
+        )
         popular = await _popular_ids(b)
-        ranked = cache.rank(social, popular, user_id, cache.CACHED)
+        ranked = cache.rank(signals, popular, user_id, cache.CACHED)
         await cache.store(b.redis, user_id, ranked)
     reasons = {row["id"]: row for row in ranked}
     shown = await user_views.profiles(b, user_id, [row["id"] for row in ranked], hide_muted=True)

@@ -26,12 +26,20 @@ TOPICS = ["graphs", "python", "neo4j", "music", "coffee", "reed", "science", "bo
 
 
 def read_edges(path: Path) -> list[tuple[int, int]]:
-    """The undirected edges of a whitespace-separated `src dst` file."""
+    """The edges of an edge list in the common formats: one `src dst` pair a line, separated by
+    whitespace, commas or tabs, further columns (weights, times) ignored, comment lines (`#`,
+    `%`) and a header line (`source,target`, `id_1,id_2`) skipped."""
     edges = []
     for line in path.read_text().splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and not line.startswith(("%", "#")):
+        parts = line.replace(",", " ").split()
+        if len(parts) < 2 or line.lstrip().startswith(("%", "#")):
+            continue
+        try:
             edges.append((int(parts[0]), int(parts[1])))
+        except ValueError:
+            if edges:
+                raise ValueError(f"{path}: not an edge: {line!r}") from None
+            # a header line before the first edge
     return edges
 
 

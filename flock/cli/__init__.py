@@ -13,7 +13,7 @@ import click
 import neo4j
 import redis
 
-from flock.cli import backups, cypher, derived, keys, stack, trail, users, worker
+from flock.cli import analytics, backups, cypher, derived, keys, stack, trail, users, worker
 from flock.core.logs import configure_logging
 
 
@@ -38,6 +38,8 @@ for command in (
     trail.audit,
     trail.writes,
     cypher.cypher_command,
+    analytics.analytics,
+    analytics.export,
     users.users,
     keys.keys,
 ):

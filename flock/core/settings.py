@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     backup_to: str = ""  # a folder or s3://bucket/prefix; empty: var/backups
     backup_every_hours: float = 0.0  # the workers back up this often; 0: only `flock backup`
     backup_keep: int = 7  # archives kept at backup_to by scheduled backups (the newest)
+    # The graph algorithms (jobs/algorithms/) run by the workers this often; 0: only by
+    # `flock analytics run`.
+    analytics_every_hours: float = 0.0
 
     @field_validator("var_dir")
     @classmethod

@@ -11,7 +11,9 @@
   graph made good (jobs/tasks/recovery.py);
 - deletes uploads never attached to a post (every hour, once they are a day old);
 - makes the scheduled backup when FLOCK_BACKUP_EVERY_HOURS have passed (one worker of all, in
-  a thread of its own: an export must not hold up the signs of life).
+  a thread of its own: an export must not hold up the signs of life);
+- runs the graph algorithms when FLOCK_ANALYTICS_EVERY_HOURS have passed (one worker of all, in
+  a thread of its own, beside the jobs: a long computation holds up no fan-out).
 
 Every step waits for the next tick when a store is down; none ends the thread.
 """
@@ -33,6 +35,7 @@ from rq.utils import parse_composite_key
 from flock.core.db import GRAPH_ERRORS, SyncGraph
 from flock.core.settings import Settings
 from jobs import queue
+from jobs.algorithms.schedule import algorithms_if_due
 from jobs.backups.schedule import backup_if_due
 from jobs.queue import QUEUE_NAMES, sync_redis
 from jobs.stores import media
@@ -71,7 +74,18 @@ class Upkeep:
         thread.start()
         if self.settings.backup_every_hours > 0:
             threading.Thread(target=self._backups, daemon=True, name="backups").start()
+        if self.settings.analytics_every_hours > 0:
+            threading.Thread(target=self._algorithms, daemon=True, name="algorithms").start()
         return thread
+
+    def _algorithms(self) -> None:
+        with SyncGraph(self.settings, long=True) as graph:
+            while True:
+                try:
+                    algorithms_if_due(self.settings, graph, self.redis)
+                except Exception as error:  # noqa: BLE001 - logged; tried at the next period
+                    log.warning("algorithms_failed", extra={"error": repr(error)})
+                time.sleep(TICK)
 
     def _backups(self) -> None:
         with SyncGraph(self.settings, long=True) as graph:
