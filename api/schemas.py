@@ -319,7 +319,10 @@ class UserPage(BaseModel):
 
 
 class Suggestion(PublicUser):
-    reason: str = Field(description="network (followed by people you follow) or popular")
+    reason: str = Field(
+        description="network (followed by people you follow), follows_you, engaged (you liked, "
+        "reposted or answered their posts), community (central in your community) or popular"
+    )
     mutual_count: int = Field(description="How many accounts you follow follow them")
     followed_by: list[str] = Field(description="Up to two of those accounts' usernames")
 

@@ -117,6 +117,8 @@ def isolated_stack(stack, tmp_path_factory):
         "FLOCK_SIGNUPS_PER_HOUR_PER_ADDRESS": str(ISOLATED_SIGNUP_LIMIT),
         "FLOCK_METRICS_TOKEN": ISOLATED_METRICS_TOKEN,
         "FLOCK_TRUSTED_PROXIES": "127.0.0.9",
+        # Its workers run the graph algorithms on their schedule (once at start, then daily).
+        "FLOCK_ANALYTICS_EVERY_HOURS": "24",
     }
     second = Stack(Settings.from_env({**os.environ, **env}))
     settings = second.start()

@@ -134,7 +134,7 @@ def test_algorithms_run_as_a_job_write_back_and_match_networkx(http, new_user, f
     out = ok(flock_cli("cypher", "algorithm_runs", "--format", "json")).stdout
     runs = [json.loads(line) for line in out.splitlines()]
     communities = next(r for r in runs if r["algorithm"] == "communities")
-    assert json.loads(communities["params"]) == {"resolution": 1.0, "seed": 42}
+    assert json.loads(communities["params"]) == {"resolution": 1.0, "seed": 42, "iterations": 10}
     partition: dict[int, set[int]] = {}
     for i, row in users.items():
         partition.setdefault(row["community"], set()).add(i)
@@ -175,6 +175,18 @@ def test_cypher_reads_what_the_algorithms_wrote(http, new_user, flock_cli):
     listed = rows("communities", "limit=1000")
     assert any(set(r["central_members"]) & {u["username"] for u in group} for r in listed)
     assert rows("community_bridges", "limit=3")  # the test stack's graph has bridges
+
+
+def test_the_workers_run_the_algorithms_on_their_schedule(isolated_stack, flock_cli, wait_until):
+    _, settings = isolated_stack  # FLOCK_ANALYTICS_EVERY_HOURS=24: a run at start, then daily
+
+    def recorded() -> set[str]:
+        result = flock_cli("cypher", "algorithm_runs", "--format", "json", env=settings.as_env())
+        return {json.loads(line)["algorithm"] for line in ok(result).stdout.splitlines()}
+
+    wait_until(lambda: len(recorded()) == 6, timeout=120)
+    assert recorded() == {"pagerank", "components", "communities", "betweenness", "kcore",
+                          "similarity"}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,15 @@ async def trending_statuses():
     return []
 
 
+SUGGESTION_SOURCES = {  # why Flock suggests an account, in Mastodon's words
+    "network": "friends_of_friends",
+    "follows_you": "friends_of_friends",
+    "engaged": "most_interactions",
+    "community": "similar_to_recently_followed",
+    "popular": "global",
+}
+
+
 @blueprint.get("/api/v2/suggestions")
 @scoped("read:accounts")
 async def suggestions():
@@ -133,8 +142,10 @@ async def suggestions():
     picked = await discovery.who_to_follow(backends(), me(), limit_param(given, 40, 80))
     return [
         {
-            "source": "past_interactions" if user["reason"] == "network" else "global",
-            "sources": ["friends_of_friends" if user["reason"] == "network" else "global"],
+            "source": "global"
+            if user["reason"] in ("popular", "community")
+            else "past_interactions",
+            "sources": [SUGGESTION_SOURCES[user["reason"]]],
             "account": render.account(user),
         }
         for user in picked

@@ -50,7 +50,11 @@ ALGORITHMS: dict[str, Algorithm] = {
             "Leiden communities by modularity (u.community: the smallest account id in it).",
             compute.communities,
             "community",
-            {"resolution": (float, 0.01, 100.0, 1.0), "seed": (int, 0, 2**31 - 1, 42)},
+            {
+                "resolution": (float, 0.01, 100.0, 1.0),
+                "seed": (int, 0, 2**31 - 1, 42),
+                "iterations": (int, 1, 1000, 10),
+            },
         ),
         Algorithm(
             "betweenness",

@@ -38,14 +38,15 @@ def components(graph: FollowGraph) -> tuple[Values, Stats]:
 
 
 def communities(
-    graph: FollowGraph, resolution: float = 1.0, seed: int = 42
+    graph: FollowGraph, resolution: float = 1.0, seed: int = 42, iterations: int = 10
 ) -> tuple[Values, Stats]:
     """Leiden communities maximising modularity over follows as ties (Traag, van Eck and
-    Waltman 2019), iterated until stable; named by their smallest account id."""
+    Waltman 2019), `iterations` passes (10 reach within 2% of the modularity of iterating until
+    stable, in a tenth of the time: bench/README.md); named by their smallest account id."""
     ties = graph.undirected
     random.seed(seed)  # igraph draws from Python's `random`: the same seed, the same partition
     partition = ties.community_leiden(
-        objective_function="modularity", resolution=resolution, n_iterations=-1
+        objective_function="modularity", resolution=resolution, n_iterations=iterations
     )
     labels = _labels(graph.ids, partition.membership)
     sizes = Counter(labels)
