@@ -483,3 +483,21 @@ def test_instance_and_start_up_calls_answer_well_formed(http):
     meta = http.get("/.well-known/oauth-authorization-server").json()
     assert "S256" in meta["code_challenge_methods_supported"]
     assert meta["token_endpoint"].endswith("/oauth/token")
+
+
+def test_suggestions_say_why_in_mastodons_words(http, authorized, new_user, drain_queue):
+    person, _, token = authorized()
+    me = http.get("/api/v1/accounts/verify_credentials", headers=bearer(token)).json()
+    admirer = new_user("adm")
+    followed = http.put(f"/api/users/{me['username']}/follow", headers=admirer["auth"])
+    assert followed.status_code == 200, followed.text
+    drain_queue()
+    response = http.get("/api/v2/suggestions", params={"limit": 80}, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    documented = {"featured", "most_followed", "most_interactions",
+                  "similar_to_recently_followed", "friends_of_friends"}  # fmt: skip
+    for item in response.json():
+        assert item["source"] in {"staff", "past_interactions", "global"}
+        assert set(item["sources"]) <= documented
+    by_name = {item["account"]["username"]: item for item in response.json()}
+    assert by_name[admirer["username"]]["sources"] == ["friends_of_friends"]

@@ -131,7 +131,7 @@ SUGGESTION_SOURCES = {  # why Flock suggests an account, in Mastodon's words
     "follows_you": "friends_of_friends",
     "engaged": "most_interactions",
     "community": "similar_to_recently_followed",
-    "popular": "global",
+    "popular": "most_followed",
 }
 
 
