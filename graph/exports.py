@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from flock.core.db import SyncGraph
 from flock.core.errors import Invalid
+from flock.core.settings import Settings
 from jobs.algorithms.snapshot import read_follow_graph
 
 PAGE = 5000
@@ -143,19 +144,21 @@ def _pages(graph: SyncGraph, name: str):
         after = page[-1]["id"]
 
 
-def follow_graph(graph: SyncGraph, kind: str = "igraph"):
-    """The follow graph in memory: an igraph `Graph` (vertex attribute `id`: the account id) or a
-    networkx `DiGraph` whose nodes are account ids (needs networkx)."""
-    snapshot = read_follow_graph(graph)
+def follow_graph(kind: str = "igraph", settings: Settings | None = None):
+    """The follow graph in memory, in one call (like `graph.analytics.dataframe`): an igraph
+    `Graph` (vertex attribute `id`: the account id) or a networkx `DiGraph` whose nodes are
+    account ids (needs networkx). Settings: those in force, by default the running stack's."""
+    if kind not in ("igraph", "networkx"):
+        raise Invalid("kind is igraph or networkx.", errors={"kind": [kind]})
+    with SyncGraph(settings or Settings.from_env().with_running_stack(), long=True) as graph:
+        snapshot = read_follow_graph(graph)
     if kind == "igraph":
         result = snapshot.directed
         result.vs["id"] = snapshot.ids
         return result
-    if kind == "networkx":
-        import networkx as nx
+    import networkx as nx
 
-        result = nx.DiGraph()
-        result.add_nodes_from(snapshot.ids)
-        result.add_edges_from((snapshot.ids[a], snapshot.ids[b]) for a, b in snapshot.edges)
-        return result
-    raise Invalid("kind is igraph or networkx.", errors={"kind": [kind]})
+    result = nx.DiGraph()
+    result.add_nodes_from(snapshot.ids)
+    result.add_edges_from((snapshot.ids[a], snapshot.ids[b]) for a, b in snapshot.edges)
+    return result

@@ -207,14 +207,12 @@ def test_bad_algorithm_runs_get_clear_messages(flock_cli, args, message):
 
 
 def test_the_follow_graph_in_one_call(settings, http, new_user):
-    from flock.core.db import SyncGraph
     from graph.exports import follow_graph
 
     a, b = new_user("fga"), new_user("fgb")
     follow(http, a, b)
-    with SyncGraph(settings) as graph:
-        as_igraph = follow_graph(graph)
-        as_networkx = follow_graph(graph, "networkx")
+    as_igraph = follow_graph(settings=settings)
+    as_networkx = follow_graph("networkx", settings)
     assert as_networkx.has_edge(int(a["id"]), int(b["id"]))
     assert as_igraph.vcount() == as_networkx.number_of_nodes()
     assert as_igraph.ecount() == as_networkx.number_of_edges()
